@@ -1,0 +1,38 @@
+import type { AppStore, Clock, EngineObserver, EventStore, FunctionCaller, Ids, RunQueue, RunStore, Timers, WaitStore } from "../ports";
+import type { FunctionCatalog } from "./function-catalog";
+
+/** Settings that change engine behaviour, with production defaults. */
+export interface EngineSettings {
+  /** Environment name sent to SDKs in `ctx.env`. */
+  env: string;
+  /** First retry delay before jitter and doubling (ms). */
+  retryBaseDelay: number;
+  /** How long a sender-given event id deduplicates (ms). */
+  eventIdTtl: number;
+  /** Largest accepted event, serialized (bytes). */
+  maxEventBytes: number;
+}
+
+/** Defaults used in production and by `ferry dev`. */
+export const defaultSettings: EngineSettings = {
+  env: "dev",
+  retryBaseDelay: 10_000,
+  eventIdTtl: 24 * 60 * 60 * 1000,
+  maxEventBytes: 256 * 1024,
+};
+
+/** Everything a use case needs, passed explicitly: `(deps, input) => Promise<Outcome>`. */
+export interface EngineDeps {
+  clock: Clock;
+  ids: Ids;
+  events: EventStore;
+  runs: RunStore;
+  apps: AppStore;
+  waits: WaitStore;
+  queue: RunQueue;
+  timers: Timers;
+  caller: FunctionCaller;
+  catalog: FunctionCatalog;
+  observer: EngineObserver;
+  settings: EngineSettings;
+}

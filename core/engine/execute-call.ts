@@ -1,0 +1,97 @@
+import { serializeError } from "../errors";
+import { interpretResponse, type CallOutcome } from "../execution/call-outcome";
+import type { FunctionRecord } from "../model/app";
+import type { Job } from "../model/job";
+import { isTerminal, type RunRecord } from "../model/run";
+import { buildCallRequest, callUrl } from "../protocol/call-request";
+import { applyOps } from "./apply-ops";
+import type { EngineDeps } from "./deps";
+import { finishRun } from "./finish-run";
+import { handleFunctionError } from "./function-error";
+import { mutateRun } from "./run-mutation";
+
+/** A call job: discovery (`stepId` absent) or execution of one planned step. */
+export type CallJob = Extract<Job, { type: "call" }>;
+
+/** Calls the function for a run and carries out what it answered. */
+export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = false): Promise<void> {
+  let run = await deps.runs.getRun(job.runId);
+  if (!run || isTerminal(run.status)) return;
+  const fn = await deps.catalog.get(run.functionId);
+  if (!fn) {
+    await finishRun(deps, run.id, { status: "Failed", error: { name: "Error", message: `function ${run.functionId} is not registered` } });
+    return;
+  }
+  if (job.stepId) {
+    const step = await deps.runs.getStep(run.id, job.stepId);
+    if (step?.memo) return; // a duplicate delivery of a step that already finished
+  }
+  if (run.waiting?.type === "queued") run = (await markStarted(deps, run.id)) ?? run;
+  const steps = await deps.runs.listSteps(run.id);
+  const memo: Record<string, unknown> = {};
+  for (const step of steps) if (step.memo) memo[step.id] = step.memo.value;
+  const callStart = deps.clock.now();
+  const body = buildCallRequest({
+    functionId: fn.id,
+    runId: run.id,
+    env: deps.settings.env,
+    events: run.events,
+    steps: memo,
+    stack: run.stack.filter((id) => id in memo),
+    stepId: job.stepId,
+    attempt: job.attempt,
+    maxAttempts: fn.retries + 1,
+    disableImmediateExecution: Object.keys(run.pending).some((id) => id !== job.stepId),
+    queueItemId: `${run.id}:${job.stepId ?? "step"}:${job.attempt}`,
+  });
+  const outcome = await callFunction(deps, fn, run, job, JSON.stringify(body));
+  await applyOutcome(deps, outcome, { run, fn, job, callStart, redelivered });
+}
+
+/** What the outcome handlers need to know about the call. */
+export interface CallContext {
+  run: RunRecord;
+  fn: FunctionRecord;
+  job: CallJob;
+  /** When the call started: events since then may satisfy a wait it asks for. */
+  callStart: number;
+  redelivered: boolean;
+}
+
+const outcomeHandlers = {
+  completed: (deps, outcome, context) => finishRun(deps, context.run.id, { status: "Completed", output: outcome.output }).then(() => undefined),
+  ops: (deps, outcome, context) => applyOps(deps, outcome, context),
+  "function-error": (deps, outcome, context) => handleFunctionError(deps, outcome, context),
+} satisfies {
+  [K in CallOutcome["type"]]: (deps: EngineDeps, outcome: Extract<CallOutcome, { type: K }>, context: CallContext) => Promise<void>;
+};
+
+function applyOutcome(deps: EngineDeps, outcome: CallOutcome, context: CallContext): Promise<void> {
+  const handler = outcomeHandlers[outcome.type] as (deps: EngineDeps, outcome: CallOutcome, context: CallContext) => Promise<void>;
+  return handler(deps, outcome, context);
+}
+
+async function callFunction(deps: EngineDeps, fn: FunctionRecord, run: RunRecord, job: CallJob, body: string): Promise<CallOutcome> {
+  try {
+    const response = await deps.caller.call({
+      url: callUrl(fn.url, fn.id, job.stepId),
+      body,
+      headers: { "content-type": "application/json", "x-run-id": run.id, "x-inngest-step-id": job.stepId ?? "step" },
+    });
+    return interpretResponse(response, deps.clock.now());
+  } catch (error) {
+    const cause = serializeError(error);
+    return { type: "function-error", retriable: true, error: { ...cause, message: `could not reach ${fn.url}: ${cause.message}` } };
+  }
+}
+
+async function markStarted(deps: EngineDeps, runId: string): Promise<RunRecord | undefined> {
+  const now = deps.clock.now();
+  const result = await mutateRun(deps, runId, (run) => {
+    if (run.waiting?.type !== "queued") return undefined;
+    run.waiting = undefined;
+    run.startedAt = now;
+    return { run, result: true };
+  });
+  return result?.run;
+}

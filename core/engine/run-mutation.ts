@@ -1,0 +1,33 @@
+import { ConflictError } from "../errors";
+import { isTerminal, type RunRecord } from "../model/run";
+import type { EngineDeps } from "./deps";
+
+const MAX_CONFLICT_RETRIES = 50;
+
+/**
+ * Applies `decide` to the latest run and writes the result with a compare-and-set on its
+ * version, re-reading and deciding again when another worker won the race. `decide` returns
+ * undefined to leave the run as it is. Terminal runs are never changed. Returns the run as
+ * written (or as found when unchanged), with whatever `decide` attached to it via `result`.
+ */
+export async function mutateRun<T>(
+  deps: EngineDeps,
+  runId: string,
+  decide: (run: RunRecord) => { run: RunRecord; result: T } | undefined,
+): Promise<{ run: RunRecord; result?: T; changed: boolean } | undefined> {
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    const current = await deps.runs.getRun(runId);
+    if (!current) return undefined;
+    if (isTerminal(current.status)) return { run: current, changed: false };
+    const decision = decide(structuredClone(current));
+    if (!decision) return { run: current, changed: false };
+    const next = { ...decision.run, version: current.version + 1 };
+    try {
+      await deps.runs.putRun(next, current.version);
+      return { run: next, result: decision.result, changed: true };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`run ${runId}: gave up after ${MAX_CONFLICT_RETRIES} conflicting updates`);
+}

@@ -1,0 +1,67 @@
+import { ConflictError } from "../errors";
+import type { StepKind, StepRecord } from "../model/step";
+import type { EngineDeps } from "./deps";
+
+const MAX_CONFLICT_RETRIES = 50;
+
+/**
+ * Creates or updates one step with a compare-and-set, re-reading on conflict. `update` gets the
+ * stored step (or undefined) and returns the new record, or undefined to leave it alone.
+ * Returns the step as it now stands.
+ */
+export async function mutateStep(
+  deps: EngineDeps,
+  runId: string,
+  stepId: string,
+  update: (existing: StepRecord | undefined) => StepRecord | undefined,
+): Promise<{ step: StepRecord | undefined; changed: boolean }> {
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    const existing = await deps.runs.getStep(runId, stepId);
+    const next = update(existing ? structuredClone(existing) : undefined);
+    if (!next) return { step: existing, changed: false };
+    const written = { ...next, version: existing ? existing.version + 1 : 1 };
+    try {
+      await deps.runs.putStep(written, existing ? existing.version : null);
+      return { step: written, changed: true };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`step ${runId}/${stepId}: gave up after ${MAX_CONFLICT_RETRIES} conflicting updates`);
+}
+
+/** Identity of a step for creating its record when the first thing we learn is its result. */
+export interface StepIdentity {
+  runId: string;
+  id: string;
+  name: string;
+  displayName?: string;
+  kind: StepKind;
+  opts?: Record<string, unknown>;
+}
+
+/** A fresh step record. */
+export function newStep(identity: StepIdentity, status: StepRecord["status"], now: number): StepRecord {
+  return { ...identity, status, attempts: 0, errors: [], startedAt: now, version: 0 };
+}
+
+/**
+ * Writes a step's final memo value exactly once. Returns the step when this call wrote it, or
+ * undefined when the step was already done, so a duplicate delivery (or a late timeout racing a
+ * resume) changes nothing.
+ */
+export async function memoizeStep(
+  deps: EngineDeps,
+  identity: StepIdentity,
+  memo: unknown,
+  status: "Completed" | "Failed",
+  attempts?: number,
+): Promise<StepRecord | undefined> {
+  const now = deps.clock.now();
+  const { step, changed } = await mutateStep(deps, identity.runId, identity.id, (existing) => {
+    if (existing?.memo) return undefined;
+    const base = existing ?? newStep(identity, status, now);
+    return { ...base, status, memo: { value: memo }, endedAt: now, attempts: attempts ?? Math.max(base.attempts, 1) };
+  });
+  return changed ? step : undefined;
+}

@@ -1,0 +1,63 @@
+import type { SerializedError } from "../errors";
+import type { FerryEvent } from "./event";
+
+/** Terminal and live statuses, named as Inngest's REST API names them. */
+export type RunStatus = "Running" | "Completed" | "Failed" | "Cancelled";
+
+/** Why a live run is not executing right now; shown by the run API. */
+export type WaitingReason =
+  | { type: "queued" }
+  | { type: "sleeping"; stepId: string; until: number }
+  | { type: "waiting-for-event"; stepId: string; event: string; until: number }
+  | { type: "invoking"; stepId: string; childRunId: string }
+  | { type: "retrying"; stepId?: string; attempt: number; at: number };
+
+/** An op the run has started and not yet finished (a planned step, a sleep, a wait, an invoke). */
+export interface PendingOp {
+  kind: "step" | "sleep" | "wait" | "invoke";
+  /** The user's step id (display name on the wire falls back to it). */
+  name: string;
+  since: number;
+}
+
+/** Where an invoked run reports its result. */
+export interface ParentLink {
+  runId: string;
+  stepId: string;
+}
+
+/**
+ * One run of a function. Every change is a compare-and-set on `version`, so two workers can
+ * never both advance the same run.
+ */
+export interface RunRecord {
+  id: string;
+  functionId: string;
+  appId: string;
+  /** Version of the function registration the run started on. */
+  functionVersion: number;
+  status: RunStatus;
+  /** The triggering events (one, or several for a batch); `events[0]` is `event`. */
+  events: FerryEvent[];
+  /** Hashed step ids in the order they completed (`ctx.stack.stack`). */
+  stack: string[];
+  /** Ops in flight, by hashed step id; discovery never starts one twice. */
+  pending: Record<string, PendingOp>;
+  /** True while parallel ops are in flight, so the SDK must not run a step immediately. */
+  parallel: boolean;
+  waiting?: WaitingReason;
+  output?: unknown;
+  error?: SerializedError;
+  parent?: ParentLink;
+  /** The run this one replays, if it is a replay. */
+  replayOf?: string;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  version: number;
+}
+
+/** True when a run can no longer change. */
+export function isTerminal(status: RunStatus): boolean {
+  return status !== "Running";
+}

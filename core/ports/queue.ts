@@ -1,0 +1,14 @@
+import type { Job, TimerRecord } from "../model/job";
+
+/** Work to do now. Local: a persisted in-process queue; AWS: SQS. */
+export interface RunQueue {
+  enqueue(job: Job): Promise<void>;
+}
+
+/** Work to do later. Local: one scheduled wake-up over a persisted table; AWS: Scheduler/SQS delays. */
+export interface Timers {
+  /** Schedules (or replaces, by id) a timer whose job is enqueued at `at`. */
+  schedule(timer: TimerRecord): Promise<void>;
+  /** Cancels a timer; a no-op when it already fired or never existed. */
+  cancel(id: string): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import type { AppRecord, FunctionRecord } from "../model/app";
+import type { StoredEvent } from "../model/event";
+import type { RunRecord } from "../model/run";
+import type { StepRecord } from "../model/step";
+import type { WaitRecord } from "../model/wait";
+
+/**
+ * Conditional-write convention shared by every store: `expectedVersion` null means "must not
+ * exist yet"; a number means "must still be at this version". A mismatch throws ConflictError.
+ * Each call touches one item, so DynamoDB can implement it with one conditional PutItem.
+ */
+export type ExpectedVersion = number | null;
+
+/** Accepted events and sender-id deduplication. */
+export interface EventStore {
+  /** Stores an event; ids are ULIDs, so it never conflicts. */
+  putEvent(event: StoredEvent): Promise<void>;
+  getEvent(id: string): Promise<StoredEvent | undefined>;
+  /** Events of that name received at or after `since`, oldest first (waitForEvent look-back). */
+  findEventsSince(name: string, since: number): Promise<StoredEvent[]>;
+  /**
+   * Claims a sender-given id until `expiresAt`. Returns undefined when claimed, or the event id
+   * that holds it when an unexpired claim exists.
+   */
+  claimExternalId(externalId: string, eventId: string, now: number, expiresAt: number): Promise<string | undefined>;
+  /** Recent events, newest first, for the dashboard. */
+  listEvents(limit: number): Promise<StoredEvent[]>;
+}
+
+/** Runs and their steps. */
+export interface RunStore {
+  putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Runs started by an event, oldest first. */
+  listRunsByEvent(eventId: string): Promise<RunRecord[]>;
+  /** Recent runs, newest first. */
+  listRuns(limit: number): Promise<RunRecord[]>;
+  putStep(step: StepRecord, expectedVersion: ExpectedVersion): Promise<void>;
+  getStep(runId: string, stepId: string): Promise<StepRecord | undefined>;
+  /** Every step of a run, in the order they started. */
+  listSteps(runId: string): Promise<StepRecord[]>;
+}
+
+/** Registered apps and functions. */
+export interface AppStore {
+  putApp(app: AppRecord, expectedVersion: ExpectedVersion): Promise<void>;
+  getApp(id: string): Promise<AppRecord | undefined>;
+  listApps(): Promise<AppRecord[]>;
+  putFunction(fn: FunctionRecord, expectedVersion: ExpectedVersion): Promise<void>;
+  getFunction(id: string): Promise<FunctionRecord | undefined>;
+  /** Every function, active or not. */
+  listFunctions(): Promise<FunctionRecord[]>;
+}
+
+/** Runs paused on an event. */
+export interface WaitStore {
+  /** Stores a wait (condition: not exists). */
+  putWait(wait: WaitRecord): Promise<void>;
+  /** Waits expecting an event name. */
+  listWaitsByEvent(event: string): Promise<WaitRecord[]>;
+  /** Removes a wait; false when it was already gone, so exactly one resumer wins. */
+  deleteWait(id: string): Promise<boolean>;
+}

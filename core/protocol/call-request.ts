@@ -1,0 +1,69 @@
+import type { FerryEvent } from "../model/event";
+
+/** The JSON body of an engine -> SDK call (`POST <serve url>?fnId=..&stepId=..`). */
+export interface CallRequestBody {
+  event: FerryEvent;
+  events: FerryEvent[];
+  steps: Record<string, unknown>;
+  version: number;
+  ctx: {
+    fn_id: string;
+    run_id: string;
+    env: string;
+    step_id: string;
+    attempt: number;
+    max_attempts: number;
+    stack: { stack: string[]; current: number };
+    disable_immediate_execution: boolean;
+    use_api: boolean;
+    qi_id: string;
+  };
+}
+
+/** Inputs for one call. */
+export interface CallRequestInput {
+  functionId: string;
+  runId: string;
+  env: string;
+  events: FerryEvent[];
+  steps: Record<string, unknown>;
+  stack: string[];
+  /** Hashed step id to execute, or undefined for discovery. */
+  stepId?: string;
+  attempt: number;
+  maxAttempts: number;
+  disableImmediateExecution: boolean;
+  queueItemId: string;
+}
+
+/** Builds the call body exactly as SDKs expect it. `version: -1` lets the SDK pick its request version. */
+export function buildCallRequest(input: CallRequestInput): CallRequestBody {
+  const event = input.events[0];
+  if (!event) throw new Error(`run ${input.runId} has no triggering event`);
+  return {
+    event,
+    events: input.events,
+    steps: input.steps,
+    version: -1,
+    ctx: {
+      fn_id: input.functionId,
+      run_id: input.runId,
+      env: input.env,
+      step_id: input.stepId ?? "step",
+      attempt: input.attempt,
+      max_attempts: input.maxAttempts,
+      stack: { stack: input.stack, current: input.stack.length },
+      disable_immediate_execution: input.disableImmediateExecution,
+      use_api: false,
+      qi_id: input.queueItemId,
+    },
+  };
+}
+
+/** The `stepId` query value: `step` for discovery, else the hashed id. */
+export function callUrl(baseUrl: string, functionId: string, stepId: string | undefined): string {
+  const url = new URL(baseUrl);
+  url.searchParams.set("fnId", functionId);
+  url.searchParams.set("stepId", stepId ?? "step");
+  return url.toString();
+}

@@ -1,0 +1,15 @@
+/** Jest runs every suite: unit tests beside the code, cross-cutting suites in test/. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  transform: {
+    "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }],
+    // ESM-only dependencies are compiled to CommonJS for jest (Node 20's jest cannot require ESM).
+    "^.+\\.m?js$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(@marcbachmann/cel-js)/)"],
+  testMatch: ["<rootDir>/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  moduleNameMapper: { "^@ferry/sdk$": "<rootDir>/sdk/src/index.ts", "^@ferry/sdk/(node|express)$": "<rootDir>/sdk/src/serve/node.ts", "^@ferry/sdk/fetch$": "<rootDir>/sdk/src/serve/fetch.ts", "^@ferry/sdk/lambda$": "<rootDir>/sdk/src/serve/lambda.ts" },
+  testTimeout: 20000,
+};

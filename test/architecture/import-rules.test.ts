@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { importsOf, rel, sourceFiles } from "./source-files";
+
+/**
+ * The layout rules of DESIGN.md, checked on every test run so they cannot rot. Each rule names
+ * the folder, the folders it may reach by relative import, and package names it must not use.
+ */
+interface Rule {
+  folder: string;
+  mayImport: string[];
+  forbiddenPackages: RegExp;
+}
+
+const rules: Rule[] = [
+  { folder: "core", mayImport: ["core"], forbiddenPackages: /^(node:|@aws-sdk\/|aws-cdk-lib|constructs|fs$|path$|http$|https$|crypto$|child_process$|better-sqlite3)/ },
+  { folder: "sdk", mayImport: ["sdk"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib|constructs|better-sqlite3)/ },
+  { folder: "adapters/local", mayImport: ["core", "adapters/local", "adapters/contract"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
+  { folder: "adapters/http", mayImport: ["core", "adapters/http"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib|better-sqlite3)/ },
+  { folder: "adapters/aws", mayImport: ["core", "adapters/aws", "adapters/http", "adapters/contract"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
+  { folder: "lambdas", mayImport: ["core", "adapters/aws", "adapters/http", "lambdas"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
+  { folder: "dev", mayImport: ["core", "adapters/local", "adapters/http", "dev"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
+];
+
+const inside = (target: string, folder: string) => target === folder || target.startsWith(`${folder}/`);
+
+describe("import rules (DESIGN.md layout)", () => {
+  for (const rule of rules) {
+    it(`${rule.folder}/ imports only ${rule.mayImport.join(", ")}`, () => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(rule.folder)) {
+        for (const ref of importsOf(file)) {
+          if (ref.target !== undefined) {
+            if (!rule.mayImport.some((folder) => inside(ref.target as string, folder))) violations.push(`${rel(file)} -> ${ref.specifier}`);
+          } else if (rule.forbiddenPackages.test(ref.specifier)) {
+            violations.push(`${rel(file)} -> ${ref.specifier}`);
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+
+  it("core reads no clock, randomness or environment directly (they come through ports)", () => {
+    const violations = sourceFiles("core")
+      .filter((file) => !file.endsWith(".test.ts"))
+      .flatMap((file) => {
+        const text = readFileSync(file, "utf8");
+        return [/Date\.now\(/, /Math\.random\(/, /process\.env/, /new Date\(\)/, /setTimeout\(/].filter((p) => p.test(text)).map((p) => `${rel(file)}: ${p.source}`);
+      });
+    expect(violations).toEqual([]);
+  });
+
+  it("nothing outside lib/, bin/ and test/ imports the CDK constructs in lib/", () => {
+    const folders = ["core", "sdk", "adapters", "lambdas", "dev", "examples", "bench"];
+    const violations = folders.flatMap((folder) =>
+      sourceFiles(folder).flatMap((file) => importsOf(file).filter((ref) => ref.target && inside(ref.target, "lib")).map((ref) => `${rel(file)} -> ${ref.specifier}`)),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("the SDK package declares no engine or AWS dependency", () => {
+    const pkg = JSON.parse(readFileSync(`${__dirname}/../../sdk/package.json`, "utf8")) as { dependencies?: Record<string, string> };
+    expect(Object.keys(pkg.dependencies ?? {}).filter((name) => /^(@aws-sdk|aws-cdk-lib|constructs|better-sqlite3|ferry$)/.test(name))).toEqual([]);
+  });
+
+  it("the checker itself sees imports (guards against a regex that matches nothing)", () => {
+    const refs = sourceFiles("core").flatMap((file) => importsOf(file));
+    expect(refs.some((ref) => ref.specifier === "@marcbachmann/cel-js")).toBe(true);
+    expect(refs.filter((ref) => ref.target?.startsWith("core/")).length).toBeGreaterThan(20);
+  });
+});
