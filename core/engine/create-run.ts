@@ -7,6 +7,12 @@ import type { EngineDeps } from "./deps";
 export interface NewRunOptions {
   parent?: ParentLink;
   replayOf?: string;
+  /** A run id claimed beforehand (singleton). */
+  id?: string;
+  /** When the first call may happen (throttle); now when absent. */
+  startAt?: number;
+  /** Seconds of head start for capacity (priority.run). */
+  priority?: number;
 }
 
 /** Starts a run of `fn` for `events` and queues its first call. */
@@ -18,7 +24,7 @@ export async function createRun(
 ): Promise<RunRecord> {
   const now = deps.clock.now();
   const run: RunRecord = {
-    id: deps.ids.ulid(),
+    id: options.id ?? deps.ids.ulid(),
     functionId: fn.id,
     appId: fn.appId,
     functionVersion: fn.version,
@@ -27,7 +33,8 @@ export async function createRun(
     stack: [],
     pending: {},
     parallel: false,
-    waiting: { type: "queued" },
+    waiting: options.startAt !== undefined && options.startAt > now ? { type: "throttled", until: options.startAt } : { type: "queued" },
+    priority: options.priority,
     parent: options.parent,
     replayOf: options.replayOf,
     createdAt: now,
@@ -35,6 +42,8 @@ export async function createRun(
   };
   await deps.runs.putRun(run, null);
   deps.observer.runStarted?.(run);
-  await deps.queue.enqueue({ type: "call", runId: run.id, attempt: 0 });
+  const first = { type: "call", runId: run.id, attempt: 0 } as const;
+  if (run.waiting?.type === "throttled") await deps.timers.schedule({ id: `start:${run.id}`, at: run.waiting.until, job: first });
+  else await deps.queue.enqueue(first);
   return run;
 }

@@ -2,7 +2,7 @@ import { SystemEvents, type FerryEvent } from "../model/event";
 import type { FunctionRecord } from "../model/app";
 import type { Job } from "../model/job";
 import { nextCronTime } from "../triggers/cron";
-import { createRun } from "./create-run";
+import { startRun } from "../flow/start-run";
 import type { EngineDeps } from "./deps";
 
 /** Timer id of a function's cron trigger. */
@@ -31,7 +31,7 @@ export async function fireCron(deps: EngineDeps, job: Extract<Job, { type: "cron
   const tick = `cron:${fn.id}:${job.cron}:${job.at}`;
   if ((await deps.events.claimExternalId(tick, event.id, now, now + deps.settings.eventIdTtl)) === undefined) {
     await deps.events.putEvent({ ...event, receivedAt: now });
-    await createRun(deps, fn, [event]);
+    await startRun(deps, fn, [event]);
   }
   const at = nextCronTime(job.cron, Math.max(now, job.at));
   await deps.timers.schedule({ id: cronTimerId(fn.id, job.cron), at, job: { type: "cron", functionId: fn.id, cron: job.cron, at } });

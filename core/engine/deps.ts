@@ -1,4 +1,18 @@
-import type { AppStore, Clock, EngineObserver, EventStore, FunctionCaller, Ids, RunQueue, RunStore, Timers, WaitStore } from "../ports";
+import type {
+  AppStore,
+  BacklogStore,
+  Clock,
+  EngineObserver,
+  EventStore,
+  FlowStateStore,
+  FunctionCaller,
+  Ids,
+  RunQueue,
+  RunStore,
+  SkipStore,
+  Timers,
+  WaitStore,
+} from "../ports";
 import type { FunctionCatalog } from "./function-catalog";
 
 /** Settings that change engine behaviour, with production defaults. */
@@ -11,6 +25,11 @@ export interface EngineSettings {
   eventIdTtl: number;
   /** Largest accepted event, serialized (bytes). */
   maxEventBytes: number;
+  /**
+   * How long a concurrency lease lives without being released. Longer than the longest call,
+   * so a live step never loses its slot; a dead worker's slot comes back after this.
+   */
+  leaseMs: number;
 }
 
 /** Defaults used in production and by `ferry dev`. */
@@ -19,6 +38,7 @@ export const defaultSettings: EngineSettings = {
   retryBaseDelay: 10_000,
   eventIdTtl: 24 * 60 * 60 * 1000,
   maxEventBytes: 256 * 1024,
+  leaseMs: 6 * 60 * 1000,
 };
 
 /** Everything a use case needs, passed explicitly: `(deps, input) => Promise<Outcome>`. */
@@ -29,6 +49,9 @@ export interface EngineDeps {
   runs: RunStore;
   apps: AppStore;
   waits: WaitStore;
+  flow: FlowStateStore;
+  backlog: BacklogStore;
+  skips: SkipStore;
   queue: RunQueue;
   timers: Timers;
   caller: FunctionCaller;

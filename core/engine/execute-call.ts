@@ -9,13 +9,15 @@ import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
 import { mutateRun } from "./run-mutation";
+import { acquireSlots, backlogId, concurrencySlots, freeCapacity, releaseSlots, wakeParked } from "../flow/concurrency";
+import type { FerryEvent } from "../model/event";
 
 /** A call job: discovery (`stepId` absent) or execution of one planned step. */
 export type CallJob = Extract<Job, { type: "call" }>;
 
 /** Calls the function for a run and carries out what it answered. */
 export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = false): Promise<void> {
-  let run = await deps.runs.getRun(job.runId);
+  const run = await deps.runs.getRun(job.runId);
   if (!run || isTerminal(run.status)) return;
   const fn = await deps.catalog.get(run.functionId);
   if (!fn) {
@@ -26,7 +28,30 @@ export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = 
     const step = await deps.runs.getStep(run.id, job.stepId);
     if (step?.memo) return; // a duplicate delivery of a step that already finished
   }
-  if (run.waiting?.type === "queued") run = (await markStarted(deps, run.id)) ?? run;
+  const slots = concurrencySlots(fn, fn.flow, run.events[0] as FerryEvent);
+  const leaseId = slots.length ? `${backlogId(job)}:${deps.ids.ulid()}` : undefined;
+  if (leaseId) {
+    const acquired = await acquireSlots(deps.flow, slots, leaseId, deps.clock.now(), deps.settings.leaseMs);
+    if (!acquired.ok) {
+      await parkCall(deps, run, job, acquired.blocked.key, acquired.retryAt);
+      return;
+    }
+  }
+  try {
+    await callAndApply(deps, run, fn, job, redelivered);
+  } finally {
+    if (leaseId) {
+      const free = await releaseSlots(deps.flow, slots, leaseId, deps.clock.now());
+      for (const [key, count] of free) await wakeParked(deps.backlog, deps.queue, key, count);
+    }
+  }
+}
+
+async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRecord, job: CallJob, redelivered: boolean): Promise<void> {
+  let run = initial;
+  if (run.waiting && (run.waiting.type === "queued" || run.waiting.type === "throttled" || run.waiting.type === "concurrency")) {
+    run = (await markStarted(deps, fn, run.id)) ?? run;
+  }
   const steps = await deps.runs.listSteps(run.id);
   const memo: Record<string, unknown> = {};
   for (const step of steps) if (step.memo) memo[step.id] = step.memo.value;
@@ -85,13 +110,36 @@ async function callFunction(deps: EngineDeps, fn: FunctionRecord, run: RunRecord
   }
 }
 
-async function markStarted(deps: EngineDeps, runId: string): Promise<RunRecord | undefined> {
+/** Clears a start-time waiting reason; the first time, records the start and arms `timeouts.finish`. */
+async function markStarted(deps: EngineDeps, fn: FunctionRecord, runId: string): Promise<RunRecord | undefined> {
   const now = deps.clock.now();
   const result = await mutateRun(deps, runId, (run) => {
-    if (run.waiting?.type !== "queued") return undefined;
     run.waiting = undefined;
-    run.startedAt = now;
-    return { run, result: true };
+    const first = run.startedAt === undefined;
+    run.startedAt ??= now;
+    return { run, result: first };
   });
+  const finishMs = fn.flow.timeouts?.finishMs;
+  if (result?.result && finishMs !== undefined) {
+    await deps.timers.schedule({ id: `timeout-finish:${runId}`, at: now + finishMs, job: { type: "run-timeout", runId, kind: "finish" } });
+  }
   return result?.run;
+}
+
+/**
+ * No capacity on `key`: park the call in the key's backlog (earlier runs and higher priority
+ * first), show why the run waits, and make sure it is not forgotten — a slot freed between our
+ * attempt and the park wakes it now, and a dead worker's lease wakes it when it expires.
+ */
+async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, key: string, retryAt: number): Promise<void> {
+  const now = deps.clock.now();
+  const score = run.createdAt - (run.priority ?? 0) * 1000;
+  await deps.backlog.park({ key, id: backlogId(job), score, job });
+  await mutateRun(deps, run.id, (current) => {
+    if (current.waiting?.type === "concurrency" && current.waiting.key === key) return undefined;
+    current.waiting = { type: "concurrency", key, since: now };
+    return { run: current, result: true };
+  });
+  await wakeParked(deps.backlog, deps.queue, key, await freeCapacity(deps.flow, key, now));
+  await deps.timers.schedule({ id: `concurrency:${key}`, at: retryAt, job: { type: "concurrency-recheck", key } });
 }

@@ -5,6 +5,7 @@ import { completeStep } from "./complete-step";
 import type { EngineDeps } from "./deps";
 import { emitEvent } from "./emit-event";
 import { mutateRun } from "./run-mutation";
+import { dropCancellation, releaseSingleton } from "../flow/start-run";
 
 /** How a run ended. */
 export type RunEnding =
@@ -32,6 +33,11 @@ export async function finishRun(deps: EngineDeps, runId: string, ending: RunEndi
   if (!result?.changed) return false;
   const run = result.run;
   deps.observer.runFinished?.(run);
+  const fn = await deps.catalog.get(run.functionId);
+  if (fn) {
+    await releaseSingleton(deps, fn, run);
+    await dropCancellation(deps, fn, run.id);
+  }
   await emitLifecycleEvents(deps, run, ending);
   if (run.parent) {
     const memo = ending.status === "Completed" ? { data: ending.output } : { error: run.error };

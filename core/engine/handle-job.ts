@@ -4,6 +4,10 @@ import { completeStep } from "./complete-step";
 import { fireCron } from "./cron-schedule";
 import type { EngineDeps } from "./deps";
 import { executeCall } from "./execute-call";
+import { flushBatch } from "../flow/batch";
+import { freeCapacity, wakeParked } from "../flow/concurrency";
+import { fireDebounce } from "../flow/debounce";
+import { cancelRun } from "./run-controls";
 
 /** How a queue delivered a job. */
 export interface Delivery {
@@ -33,6 +37,17 @@ const handlers = {
     await completeStep(deps, step, null, "Completed", 1, delivery.redelivered);
   },
   cron: (deps, job) => fireCron(deps, job),
+  debounce: (deps, job) => fireDebounce(deps, job),
+  batch: (deps, job) => flushBatch(deps, job),
+  "run-timeout": async (deps, job) => {
+    const run = await deps.runs.getRun(job.runId);
+    if (!run || run.status !== "Running") return;
+    if (job.kind === "start" && run.startedAt === undefined) await cancelRun(deps, run.id, "timed out waiting to start (timeouts.start)");
+    if (job.kind === "finish") await cancelRun(deps, run.id, "timed out before finishing (timeouts.finish)");
+  },
+  "concurrency-recheck": async (deps, job) => {
+    await wakeParked(deps.backlog, deps.queue, job.key, await freeCapacity(deps.flow, job.key, deps.clock.now()));
+  },
 } satisfies Handlers;
 
 /**

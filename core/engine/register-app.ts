@@ -3,6 +3,7 @@ import { ValidationError } from "../errors";
 import { DEFAULT_RETRIES, MAX_RETRIES } from "../execution/retry-policy";
 import type { AppRecord, FunctionRecord, Trigger } from "../model/app";
 import type { ConcurrencyLimit, FunctionConfig } from "../model/function-config";
+import { readFlowConfig } from "../flow/flow-config";
 import { parseRegistration, type RegisteredFunction } from "../protocol/registration";
 import { validateCron } from "../triggers/cron";
 import { cronTimerId, scheduleCrons } from "./cron-schedule";
@@ -82,10 +83,11 @@ function toFunctionRecord(appId: string, fn: RegisteredFunction, index: number):
   if (retries < 0 || retries > MAX_RETRIES) {
     throw new ValidationError(`${at}.steps.step.retries.attempts must be between 0 and ${MAX_RETRIES}, got ${retries}`, `${at}.retries`);
   }
+  const flow = readFlowConfig(fn.id, fn as Record<string, unknown>);
   const { id, name, triggers: _t, steps: _s, concurrency, ...rest } = fn;
   const config: FunctionConfig = { ...(rest as FunctionConfig), concurrency: normalizeConcurrency(concurrency) };
   if (config.concurrency === undefined) delete config.concurrency;
-  return { id, appId, name: name ?? id, triggers, url: step.runtime.url, retries, config, version: 0, active: true };
+  return { id, appId, name: name ?? id, triggers, url: step.runtime.url, retries, config, flow, version: 0, active: true };
 }
 
 function normalizeConcurrency(value: RegisteredFunction["concurrency"]): ConcurrencyLimit[] | undefined {

@@ -5,7 +5,7 @@ import { waitId } from "../model/wait";
 import { parseDuration, parseInstant } from "../protocol/durations";
 import type { WireOp } from "../protocol/opcodes";
 import { completeStep } from "./complete-step";
-import { createRun } from "./create-run";
+import { startRun } from "../flow/start-run";
 import type { EngineDeps } from "./deps";
 import type { CallContext } from "./execute-call";
 import { resumeWait, timeoutTimerId } from "./resume-wait";
@@ -140,7 +140,7 @@ async function startInvoke(deps: EngineDeps, run: RunRecord, start: Extract<Star
   if (start.until !== undefined) {
     await deps.timers.schedule({ id: timeoutTimerId(run.id, stepId), at: start.until, job: { type: "wait-timeout", runId: run.id, stepId } });
   }
-  await createRun(deps, child, [event], { parent: { runId: run.id, stepId } });
+  await startRun(deps, child, [event], { parent: { runId: run.id, stepId } });
 }
 
 function sleepUntil(op: WireOp, now: number): number {

@@ -1,3 +1,4 @@
+import type { FlowConfig } from "../flow/flow-config";
 import type { FunctionConfig } from "./function-config";
 
 /** An app: one serve endpoint and the functions it registered. */
@@ -28,7 +29,10 @@ export interface FunctionRecord {
   url: string;
   /** Number of RETRIES per step after the first attempt. */
   retries: number;
+  /** Flow-control options as registered (wire shape), shown by the API. */
   config: FunctionConfig;
+  /** The same options validated and normalized; what the engine decides with. */
+  flow: FlowConfig;
   /** Bumped on every re-registration that changes the function. */
   version: number;
   /** False once a later sync of its app no longer lists it. */

@@ -10,7 +10,9 @@ export type WaitingReason =
   | { type: "sleeping"; stepId: string; until: number }
   | { type: "waiting-for-event"; stepId: string; event: string; until: number }
   | { type: "invoking"; stepId: string; childRunId: string }
-  | { type: "retrying"; stepId?: string; attempt: number; at: number };
+  | { type: "retrying"; stepId?: string; attempt: number; at: number }
+  | { type: "concurrency"; key: string; since: number }
+  | { type: "throttled"; until: number };
 
 /** An op the run has started and not yet finished (a planned step, a sleep, a wait, an invoke). */
 export interface PendingOp {
@@ -49,6 +51,8 @@ export interface RunRecord {
   output?: unknown;
   error?: SerializedError;
   parent?: ParentLink;
+  /** Seconds of head start from `priority.run` (-600..600) when competing for capacity. */
+  priority?: number;
   /** The run this one replays, if it is a replay. */
   replayOf?: string;
   createdAt: number;

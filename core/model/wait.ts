@@ -4,6 +4,8 @@ export interface WaitRecord {
   id: string;
   runId: string;
   stepId: string;
+  /** `step` resumes a waitForEvent; `cancel` cancels the run (cancelOn). */
+  kind?: "step" | "cancel";
   /** Event name that can resume the run. */
   event: string;
   /** CEL over `event` (the run's trigger) and `async` (the incoming event); absent matches any. */

@@ -3,3 +3,4 @@ export type { EventStore, RunStore, AppStore, WaitStore, ExpectedVersion } from 
 export type { RunQueue, Timers } from "./queue";
 export type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "./function-caller";
 export type { EngineObserver } from "./observer";
+export type { FlowItem, FlowStateStore, BacklogEntry, BacklogStore, SkipReason, SkipRecord, SkipStore } from "./flow-stores";

@@ -4,7 +4,7 @@ import { TriggerIndex } from "./trigger-index";
 import { nextCronTime, validateCron } from "./cron";
 
 function fn(id: string, triggers: Trigger[], active = true): FunctionRecord {
-  return { id, appId: "app", name: id, triggers, url: "http://x", retries: 4, config: {}, version: 1, active };
+  return { id, appId: "app", name: id, triggers, url: "http://x", retries: 4, config: {}, flow: { concurrency: [], cancel: [] }, version: 1, active };
 }
 const event = (name: string, data: Record<string, unknown> = {}): FerryEvent => ({ id: "e1", name, data, user: {}, ts: 0 });
 

@@ -1,0 +1,106 @@
+import type { FunctionRecord } from "../model/app";
+import type { FerryEvent } from "../model/event";
+import type { Job } from "../model/job";
+import type { BacklogStore, FlowStateStore } from "../ports/flow-stores";
+import type { RunQueue } from "../ports/queue";
+import type { FlowConfig } from "./flow-config";
+import { keyValue } from "./flow-keys";
+import { mutateFlowState } from "./flow-state";
+
+/** One concurrency limit as it applies to one run: the shared item key and its limit. */
+export interface ConcurrencySlot {
+  key: string;
+  limit: number;
+}
+
+/** Leases held on one key: lease id -> expiry. Expired leases are a dead worker's, and are dropped. */
+interface LeaseSet {
+  limit: number;
+  leases: Record<string, number>;
+}
+
+/**
+ * The keys a run's steps count against. `fn` scope is per function, `env` and `account` are
+ * shared by every function using the same key value; a keyless `account` (or `env`) limit is
+ * one limit shared by all such functions. A limit of 0 means "no limit".
+ */
+export function concurrencySlots(fn: FunctionRecord, flow: FlowConfig, event: FerryEvent): ConcurrencySlot[] {
+  return flow.concurrency
+    .filter((c) => c.limit > 0)
+    .map((c) => {
+      const value = keyValue(c.key, event);
+      const key = c.scope === "fn" ? `conc:fn:${fn.id}:${value}` : `conc:${c.scope}:${value}`;
+      return { key, limit: c.limit };
+    });
+}
+
+/** Result of trying to take a slot on every key. */
+export type Acquired = { ok: true } | { ok: false; blocked: ConcurrencySlot; retryAt: number };
+
+const live = (set: LeaseSet | undefined, now: number) => Object.entries(set?.leases ?? {}).filter(([, expiry]) => expiry > now);
+
+/** Takes a lease on every slot, or none: a run blocked on its second key gives back the first. */
+export async function acquireSlots(
+  store: FlowStateStore,
+  slots: ConcurrencySlot[],
+  leaseId: string,
+  now: number,
+  leaseMs: number,
+): Promise<Acquired> {
+  const taken: ConcurrencySlot[] = [];
+  for (const slot of slots) {
+    const result = await mutateFlowState<LeaseSet, Acquired>(store, slot.key, now, (set) => {
+      const current = live(set, now);
+      if (current.length >= slot.limit && !current.some(([id]) => id === leaseId)) {
+        const retryAt = Math.min(...current.map(([, expiry]) => expiry));
+        return { write: undefined, result: { ok: false, blocked: slot, retryAt } };
+      }
+      return { write: { put: { limit: slot.limit, leases: { ...Object.fromEntries(current), [leaseId]: now + leaseMs } } }, result: { ok: true } };
+    });
+    if (!result.ok) {
+      await releaseSlots(store, taken, leaseId, now);
+      return result;
+    }
+    taken.push(slot);
+  }
+  return { ok: true };
+}
+
+/** Gives back a lease on every slot. Returns how many slots are now free per key. */
+export async function releaseSlots(store: FlowStateStore, slots: ConcurrencySlot[], leaseId: string, now: number): Promise<Map<string, number>> {
+  const free = new Map<string, number>();
+  for (const slot of slots) {
+    const available = await mutateFlowState<LeaseSet, number>(store, slot.key, now, (set) => {
+      const remaining = live(set, now).filter(([id]) => id !== leaseId);
+      const write = remaining.length === 0 ? ({ delete: true } as const) : { put: { limit: slot.limit, leases: Object.fromEntries(remaining) } };
+      return { write: set ? write : undefined, result: slot.limit - remaining.length };
+    });
+    free.set(slot.key, available);
+  }
+  return free;
+}
+
+/** How many more leases a key can take right now. */
+export async function freeCapacity(store: FlowStateStore, key: string, now: number): Promise<number> {
+  const item = await store.getState<LeaseSet>(key);
+  if (!item) return Number.POSITIVE_INFINITY;
+  return item.value.limit - live(item.value, now).length;
+}
+
+/** Backlog id of a job: re-parking the same job replaces its entry. */
+export function backlogId(job: Extract<Job, { type: "call" }>): string {
+  return `${job.runId}:${job.stepId ?? "step"}:${job.attempt}`;
+}
+
+/** Moves up to `count` parked jobs of a key back to the queue, best score first. */
+export async function wakeParked(backlog: BacklogStore, queue: RunQueue, key: string, count: number): Promise<number> {
+  if (count <= 0) return 0;
+  let woken = 0;
+  for (const entry of await backlog.peek(key, Math.min(count, 1000))) {
+    if (await backlog.remove(key, entry.id)) {
+      await queue.enqueue(entry.job);
+      woken++;
+    }
+  }
+  return woken;
+}
