@@ -17,3 +17,5 @@ export { cancelRun, replayRun } from "./engine/run-controls";
 export { toRunView, toStepView, type RunView, type StepView } from "./api/run-view";
 export { parseDuration } from "./protocol/durations";
 export { VirtualClock } from "./time/virtual-clock";
+export { eventOutcomes, type EventOutcomes } from "./api/event-outcomes";
+export { readFlowConfig, type FlowConfig } from "./flow/flow-config";

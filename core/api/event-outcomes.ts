@@ -1,0 +1,54 @@
+import type { EngineDeps } from "../engine/deps";
+import { toWireEvent } from "../engine/route-event";
+import type { BatchState } from "../flow/batch";
+import type { DebounceState } from "../flow/debounce";
+import { functionKey } from "../flow/flow-keys";
+import type { SkipRecord } from "../ports/flow-stores";
+
+/** What became of an event for each function it triggered, besides the runs it started. */
+export interface EventOutcomes {
+  /** Deliberately not run: rate limit, idempotency, debounce superseded, singleton. */
+  skipped: { function_id: string; reason: SkipRecord["reason"]; at: string; key?: string; superseded_by?: string }[];
+  /** Held by flow control and not run yet. */
+  pending: { function_id: string; reason: "debounce" | "batch"; until?: string; batch_size?: number }[];
+}
+
+/**
+ * Explains an event: skips recorded for it, and whether a debounce or a batch still holds it.
+ * The pending part is read from the live flow state, so it is exact at the time of asking.
+ */
+export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<EventOutcomes | undefined> {
+  const stored = await deps.events.getEvent(eventId);
+  if (!stored) return undefined;
+  const event = toWireEvent(stored);
+  const skips = await deps.skips.listSkipsByEvent(eventId);
+  const outcomes: EventOutcomes = {
+    skipped: skips.map((skip) => ({
+      function_id: skip.functionId,
+      reason: skip.reason,
+      at: new Date(skip.at).toISOString(),
+      ...(skip.key !== undefined ? { key: skip.key } : {}),
+      ...(skip.supersededBy ? { superseded_by: skip.supersededBy } : {}),
+    })),
+    pending: [],
+  };
+  const index = await deps.catalog.index();
+  for (const { fn } of index.match(event)) {
+    if (fn.flow.debounce) {
+      const state = await deps.flow.getState<DebounceState>(functionKey("debounce", fn, fn.flow.debounce.key, event));
+      if (state?.value.event.id === eventId) outcomes.pending.push({ function_id: fn.id, reason: "debounce", until: new Date(state.value.fireAt).toISOString() });
+    }
+    if (fn.flow.batch) {
+      const state = await deps.flow.getState<BatchState>(functionKey("batch", fn, fn.flow.batch.key, event));
+      if (state?.value.events.some((e) => e.id === eventId)) {
+        outcomes.pending.push({
+          function_id: fn.id,
+          reason: "batch",
+          until: new Date(state.value.firstAt + fn.flow.batch.timeoutMs).toISOString(),
+          batch_size: state.value.events.length,
+        });
+      }
+    }
+  }
+  return outcomes;
+}
