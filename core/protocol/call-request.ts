@@ -7,7 +7,12 @@ export interface CallRequestBody {
   steps: Record<string, unknown>;
   version: number;
   ctx: {
-    fn_id: string;
+    /**
+     * Left out on purpose: the official v4 SDK switches to async checkpointing
+     * (`POST /v1/checkpoint/{runId}/async`) when it sees an internal function id, and Ferry does
+     * not implement the checkpoint API yet. Without it the SDK runs one step per call.
+     */
+    fn_id?: string;
     run_id: string;
     env: string;
     step_id: string;
@@ -46,7 +51,6 @@ export function buildCallRequest(input: CallRequestInput): CallRequestBody {
     steps: input.steps,
     version: -1,
     ctx: {
-      fn_id: input.functionId,
       run_id: input.runId,
       env: input.env,
       step_id: input.stepId ?? "step",

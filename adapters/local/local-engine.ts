@@ -1,0 +1,84 @@
+import type Database from "better-sqlite3";
+import {
+  defaultSettings,
+  FunctionCatalog,
+  handleJob,
+  type AlarmClock,
+  type EngineDeps,
+  type EngineObserver,
+  type EngineSettings,
+  type FunctionCaller,
+} from "../../core";
+import { openDatabase } from "./sqlite/database";
+import { createSqliteStores } from "./sqlite/sqlite-stores";
+import { SqliteJobQueue } from "./sqlite-job-queue";
+import { SystemClock } from "./system-clock";
+import { UlidIds } from "./ulid-ids";
+
+/** What the local engine is built from. */
+export interface LocalEngineOptions {
+  /** SQLite file path, or ":memory:" for a store that vanishes with the process. */
+  database: string;
+  /** Calls user endpoints (the dev server passes the signing HTTP caller). */
+  caller: FunctionCaller;
+  /** @default the system clock */
+  clock?: AlarmClock;
+  settings?: Partial<EngineSettings>;
+  observer?: EngineObserver;
+  /** Jobs handled at once. @default 64 */
+  concurrency?: number;
+}
+
+/** The engine core wired to SQLite, the persisted job queue and the clock. */
+export interface LocalEngine {
+  deps: EngineDeps;
+  queue: SqliteJobQueue;
+  db: Database.Database;
+  /** Starts executing queued work (including work left by a previous process). */
+  start(): void;
+  /** Resolves once nothing is running or due now. */
+  idle(): Promise<void>;
+  /** Stops after in-flight jobs finish and closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the local engine. Everything durable lives in the one SQLite file, so a process killed
+ * at any moment resumes where it stopped when started again on the same file.
+ *
+ * @example
+ * const engine = createLocalEngine({ database: ".ferry/dev.db", caller: new HttpFunctionCaller() });
+ * engine.start();
+ */
+export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
+  const db = openDatabase(options.database);
+  const clock = options.clock ?? new SystemClock();
+  const observer = options.observer ?? {};
+  const stores = createSqliteStores(db);
+  const queue = new SqliteJobQueue(db, clock, observer, { concurrency: options.concurrency });
+  const deps: EngineDeps = {
+    clock,
+    ids: new UlidIds(clock),
+    ...stores,
+    queue,
+    timers: queue,
+    caller: options.caller,
+    catalog: new FunctionCatalog(stores.apps, () => clock.now()),
+    observer,
+    settings: { ...defaultSettings, ...options.settings },
+  };
+  let closed = false;
+  return {
+    deps,
+    queue,
+    db,
+    start: () => queue.start((job, delivery) => handleJob(deps, job, delivery)),
+    idle: () => queue.idle(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await queue.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import type Database from "better-sqlite3";
+import type { AlarmClock, Delivery, EngineObserver, Job, RunQueue, TimerRecord, Timers } from "../../core";
+
+/** Runs one job; a rejection makes the queue deliver it again later. */
+export type JobHandler = (job: Job, delivery: Delivery) => Promise<void>;
+
+/** Tuning of the local queue. */
+export interface JobQueueOptions {
+  /** Jobs handled at once (each is mostly waiting on an HTTP call). @default 64 */
+  concurrency?: number;
+  /** Deliveries before a failing job is dropped and reported. @default 10 */
+  maxDeliveries?: number;
+}
+
+interface Row {
+  seq: number;
+  job: string;
+  deliveries: number;
+}
+
+/**
+ * The run queue and the timers of the local engine, persisted in one SQLite `jobs` table so a
+ * killed dev server loses nothing: a job is deleted only after its handler finished, and a job
+ * that was in flight when the process died is delivered again (`redelivered`) on the next start.
+ *
+ * No polling: `enqueue` wakes the dispatcher at once, and future work is fired by one alarm set
+ * for the earliest timer, re-armed whenever an earlier one is scheduled.
+ */
+export class SqliteJobQueue implements RunQueue, Timers {
+  private readonly concurrency: number;
+  private readonly maxDeliveries: number;
+  private readonly statements;
+  private handler?: JobHandler;
+  private running = 0;
+  private pumpScheduled = false;
+  private alarm?: { at: number; cancel: () => void };
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: AlarmClock,
+    private readonly observer: EngineObserver = {},
+    options: JobQueueOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 64;
+    this.maxDeliveries = options.maxDeliveries ?? 10;
+    this.statements = {
+      insert: db.prepare("INSERT INTO jobs (timer_id, run_at, job) VALUES (?, ?, ?)"),
+      detachLeasedTimer: db.prepare("UPDATE jobs SET timer_id = NULL WHERE timer_id = ? AND leased_until IS NOT NULL"),
+      upsertTimer: db.prepare(
+        `INSERT INTO jobs (timer_id, run_at, job) VALUES (?, ?, ?)
+         ON CONFLICT(timer_id) DO UPDATE SET run_at = excluded.run_at, job = excluded.job, deliveries = 0`,
+      ),
+      cancelTimer: db.prepare("DELETE FROM jobs WHERE timer_id = ? AND leased_until IS NULL"),
+      due: db.prepare("SELECT seq, job, deliveries FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
+      lease: db.prepare("UPDATE jobs SET leased_until = ?, deliveries = deliveries + 1 WHERE seq = ?"),
+      ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
+      retry: db.prepare("UPDATE jobs SET leased_until = NULL, run_at = ? WHERE seq = ?"),
+      nextAt: db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL"),
+      releaseAll: db.prepare("UPDATE jobs SET leased_until = NULL WHERE leased_until IS NOT NULL"),
+      count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
+    };
+    this.upsert = db.transaction((timer: TimerRecord) => {
+      this.statements.detachLeasedTimer.run(timer.id);
+      this.statements.upsertTimer.run(timer.id, timer.at, JSON.stringify(timer.job));
+    });
+  }
+
+  private readonly upsert: (timer: TimerRecord) => void;
+
+  async enqueue(job: Job): Promise<void> {
+    this.statements.insert.run(null, this.clock.now(), JSON.stringify(job));
+    this.schedulePump();
+  }
+
+  async schedule(timer: TimerRecord): Promise<void> {
+    this.upsert(timer);
+    if (timer.at <= this.clock.now()) this.schedulePump();
+    else if (this.handler && (!this.alarm || timer.at < this.alarm.at)) this.armAlarm(timer.at);
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.statements.cancelTimer.run(id);
+  }
+
+  /**
+   * Starts delivering jobs to `handler`. Jobs that were in flight when a previous process died
+   * are handed out again, flagged as redelivered.
+   */
+  start(handler: JobHandler): void {
+    this.handler = handler;
+    this.statements.releaseAll.run();
+    this.schedulePump();
+  }
+
+  /** Stops handing out jobs and waits for the ones in flight; queued work stays in the table. */
+  async stop(): Promise<void> {
+    this.handler = undefined;
+    this.alarm?.cancel();
+    this.alarm = undefined;
+    while (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves when no job is running and none is due now (timers in the future may remain). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.running === 0 && !this.pumpScheduled && this.dueNow().length === 0) return;
+      if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  /** Jobs and timers stored, for diagnostics. */
+  size(): number {
+    return (this.statements.count.get() as { n: number }).n;
+  }
+
+  private dueNow(): Row[] {
+    return this.statements.due.all(this.clock.now(), 1) as Row[];
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || !this.handler) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const handler = this.handler;
+    if (!handler) return;
+    const free = this.concurrency - this.running;
+    if (free <= 0) return;
+    const now = this.clock.now();
+    const rows = this.statements.due.all(now, free) as Row[];
+    for (const row of rows) {
+      this.statements.lease.run(now, row.seq);
+      this.deliver(handler, row);
+    }
+    if (rows.length === free) return; // more may be due; finishing jobs pump again
+    this.armNextAlarm();
+  }
+
+  private deliver(handler: JobHandler, row: Row): void {
+    this.running++;
+    const job = JSON.parse(row.job) as Job;
+    handler(job, { redelivered: row.deliveries > 0 })
+      .then(
+        () => this.statements.ack.run(row.seq),
+        (error: unknown) => this.failed(row, job, error),
+      )
+      .finally(() => {
+        this.running--;
+        if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        this.schedulePump();
+      });
+  }
+
+  /** A handler threw: deliver again with backoff, so a transient fault does not lose work. */
+  private failed(row: Row, job: Job, error: unknown): void {
+    const deliveries = row.deliveries + 1;
+    if (deliveries >= this.maxDeliveries) {
+      this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
+      this.statements.ack.run(row.seq);
+      return;
+    }
+    this.observer.problem?.(`${job.type} job failed (delivery ${deliveries}); retrying`, error);
+    this.statements.retry.run(this.clock.now() + Math.min(60_000, 100 * 2 ** deliveries), row.seq);
+  }
+
+  private armNextAlarm(): void {
+    const next = (this.statements.nextAt.get() as { at: number | null }).at;
+    if (next === null) {
+      this.alarm?.cancel();
+      this.alarm = undefined;
+      return;
+    }
+    if (this.alarm && this.alarm.at === next) return;
+    this.armAlarm(next);
+  }
+
+  private armAlarm(at: number): void {
+    this.alarm?.cancel();
+    const alarm = { at, cancel: () => {} };
+    alarm.cancel = this.clock.setAlarm(at, () => {
+      if (this.alarm === alarm) this.alarm = undefined;
+      this.schedulePump();
+    });
+    this.alarm = alarm;
+  }
+}

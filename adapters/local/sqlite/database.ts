@@ -1,0 +1,157 @@
+import Database from "better-sqlite3";
+import { ConflictError, FerryError } from "../../../core";
+
+/** A better-sqlite3 connection, as the stores and the job queue take it. */
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Schema steps, applied in order; `user_version` records how many ran, so an existing file is
+ * upgraded in place. Append only: never edit a step that has shipped.
+ */
+const migrations: string[] = [
+  `CREATE TABLE events (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX events_by_name ON events (name, received_at);
+   CREATE INDEX events_by_received ON events (received_at);
+   CREATE TABLE external_ids (
+     external_id TEXT PRIMARY KEY,
+     event_id TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     version INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX runs_by_created ON runs (created_at);
+   CREATE TABLE run_events (
+     event_id TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     PRIMARY KEY (event_id, run_id)
+   );
+   CREATE TABLE steps (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     UNIQUE (run_id, id)
+   );
+   CREATE TABLE apps (
+     id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE functions (
+     id TEXT PRIMARY KEY,
+     app_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE waits (
+     id TEXT PRIMARY KEY,
+     event TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX waits_by_event ON waits (event);
+   CREATE TABLE flow_state (
+     key TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     expires_at INTEGER,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE backlog (
+     key TEXT NOT NULL,
+     id TEXT NOT NULL,
+     score REAL NOT NULL,
+     job TEXT NOT NULL,
+     PRIMARY KEY (key, id)
+   );
+   CREATE INDEX backlog_by_score ON backlog (key, score, id);
+   CREATE TABLE skips (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL,
+     function_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX skips_by_event ON skips (event_id, seq);
+   CREATE INDEX skips_by_function ON skips (function_id, at);
+   CREATE TABLE jobs (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     timer_id TEXT UNIQUE,
+     run_at INTEGER NOT NULL,
+     job TEXT NOT NULL,
+     deliveries INTEGER NOT NULL DEFAULT 0,
+     leased_until INTEGER
+   );
+   CREATE INDEX jobs_by_run_at ON jobs (run_at);`,
+];
+
+/**
+ * Opens (creating if needed) the local engine's database and brings its schema up to date.
+ * WAL lets the dashboard read while the engine writes; NORMAL sync is durable across process
+ * crashes in WAL mode, which is what a dev server needs. A path's parent folder must exist.
+ *
+ * @example
+ * const db = openDatabase(".ferry/dev.db");
+ */
+export function openDatabase(path: string | ":memory:"): SqliteDatabase {
+  const db = new Database(path);
+  try {
+    if (path !== ":memory:") db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    // The engine and the dashboard may share a file from two processes; wait rather than fail.
+    db.pragma("busy_timeout = 5000");
+    // Records reference each other by id only (as on DynamoDB), so no foreign keys.
+    db.pragma("foreign_keys = OFF");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw toFerryError(`open database ${path}`, error);
+  }
+}
+
+function migrate(db: SqliteDatabase): void {
+  const applied = Number(db.pragma("user_version", { simple: true }));
+  for (let index = applied; index < migrations.length; index++) {
+    // Each step and its version bump commit together, so a crash never leaves half a step.
+    db.transaction(() => {
+      db.exec(migrations[index] as string);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}
+
+/** True for an SQLite constraint violation (unique key, primary key...). */
+function isConstraintError(error: unknown): boolean {
+  return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("SQLITE_CONSTRAINT");
+}
+
+/** Translates a driver error so no better-sqlite3 type escapes the adapter. */
+export function toFerryError(what: string, error: unknown): Error {
+  if (error instanceof FerryError) return error;
+  if (isConstraintError(error)) return new ConflictError(`${what}: already exists`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new FerryError(`${what}: ${message}`, { cause: error });
+}
+
+/** Runs a synchronous database call, translating any driver error. */
+export function guard<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw toFerryError(what, error);
+  }
+}
+
+/** Parses a `body` column written by the same adapter. */
+export function parseBody<T>(body: string): T {
+  return JSON.parse(body) as T;
+}

@@ -1,0 +1,25 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+/** Where the example app listens and serves. */
+export const EXAMPLE_PORT = 3000;
+export const exampleServeUrl = (port = EXAMPLE_PORT) => `http://127.0.0.1:${port}/api/inngest`;
+
+/**
+ * Starts the example app (`examples/video-app`) as a child process pointed at this dev server,
+ * with its output prefixed so it reads apart from the engine's lines. The child dies with us.
+ */
+export function startExampleApp(devServerUrl: string, log: (line: string) => void): ChildProcess {
+  const root = join(__dirname, "..");
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "examples/video-app/main.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(EXAMPLE_PORT), INNGEST_DEV: devServerUrl, INNGEST_BASE_URL: devServerUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const relay = (chunk: Buffer) => {
+    for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(`[example] ${line}`);
+  };
+  child.stdout?.on("data", relay);
+  child.stderr?.on("data", relay);
+  return child;
+}

@@ -1,0 +1,39 @@
+import { parseDevOptions, usage } from "./cli-options";
+import { startDevServer } from "./start-dev-server";
+
+/**
+ * The `ferry` command. `ferry dev` runs the dev server until Ctrl-C (or SIGTERM), then stops
+ * cleanly: in-flight calls finish and the database is closed, so nothing is half-written.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command !== "dev" || rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(usage);
+    process.exitCode = command === "dev" || command === "--help" || command === "-h" ? 0 : 1;
+    return;
+  }
+  let options;
+  try {
+    options = parseDevOptions(rest);
+  } catch (error) {
+    process.stderr.write(`ferry dev: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const server = await startDevServer(options);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130); // a second Ctrl-C does not wait
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping (press Ctrl-C again to force)\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}

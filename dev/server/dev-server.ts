@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { DevContext } from "./dev-context";
+import { errorResponse, HttpError } from "./http-errors";
+import { Router, type DevResponse } from "./router";
+import { addApiRoutes } from "./routes/api-routes";
+import { addDevRoutes } from "./routes/dev-routes";
+import { addEventRoutes } from "./routes/event-routes";
+import { addRegisterRoutes } from "./routes/register-routes";
+
+/** Largest request body read (5,000 events of a few KB, or one large registration). */
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+/** Builds the dev server's router with every route. */
+export function buildRouter(context: DevContext): Router {
+  const router = new Router();
+  addEventRoutes(router, context);
+  addRegisterRoutes(router, context);
+  addApiRoutes(router, context);
+  addDevRoutes(router, context);
+  return router;
+}
+
+/**
+ * The dev server's HTTP listener. Errors become JSON `{error, status}` with a 4xx for bad input
+ * (nothing of a rejected request is stored) and a 500 for bugs, which are also reported.
+ */
+export function createDevHttpServer(context: DevContext, onProblem: (message: string, error: unknown) => void): Server {
+  const router = buildRouter(context);
+  return createServer((req, res) => {
+    handle(router, req, res).catch((error: unknown) => {
+      onProblem(`${req.method} ${req.url} failed`, error);
+      if (!res.headersSent) send(res, { status: 500, json: { error: "internal error", status: 500 } });
+    });
+  });
+}
+
+async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const method = req.method ?? "GET";
+  const match = router.match(method, url.pathname);
+  if (!("handler" in match)) {
+    const status = match.pathExists ? 405 : 404;
+    send(res, { status, json: { error: `${status === 405 ? "method not allowed" : "not found"}: ${method} ${url.pathname}`, status } });
+    return;
+  }
+  let response: DevResponse;
+  try {
+    const body = await readBody(req);
+    response = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body, params: match.params });
+  } catch (error) {
+    const mapped = errorResponse(error);
+    if (mapped.status >= 500) throw error;
+    response = mapped;
+  }
+  send(res, response);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new HttpError(413, `request body exceeds ${MAX_REQUEST_BYTES} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, response: DevResponse): void {
+  const body = response.text ?? JSON.stringify(response.json ?? null);
+  res.writeHead(response.status ?? 200, {
+    "content-type": response.contentType ?? "application/json",
+    "content-length": Buffer.byteLength(body),
+    ...response.headers,
+  });
+  res.end(body);
+}

@@ -1,0 +1,19 @@
+import { ingestEvents, validateEvents } from "../../../core";
+import type { DevContext } from "../dev-context";
+import { HttpError, parseJsonBody } from "../http-errors";
+import type { Router } from "../router";
+
+/**
+ * `POST /e/:eventKey`: one event or an array. The whole request is validated before anything is
+ * stored, so a 400 means nothing of it was accepted.
+ */
+export function addEventRoutes(router: Router, context: DevContext): void {
+  router.add("POST", "/e/:key", async (request) => {
+    if (context.eventKey !== undefined && request.params.key !== context.eventKey) {
+      throw new HttpError(401, "event key not recognized");
+    }
+    const inputs = validateEvents(parseJsonBody(request.body), context.deps.settings.maxEventBytes);
+    const result = await ingestEvents(context.deps, inputs);
+    return { json: { ids: result.ids, status: 200 } };
+  });
+}

@@ -1,0 +1,28 @@
+import { registerApp } from "../../../core";
+import { hashSigningKey } from "../../../adapters/http/signing";
+import type { DevContext } from "../dev-context";
+import { HttpError, parseJsonBody } from "../http-errors";
+import type { Router } from "../router";
+
+/**
+ * App registration: SDKs `POST /fn/register` after a sync request (or on their own), and
+ * `POST /v1/apps/sync {url}` asks the dev server to sync an app now.
+ */
+export function addRegisterRoutes(router: Router, context: DevContext): void {
+  router.add("POST", "/fn/register", async (request) => {
+    if (context.signingKey) {
+      const expected = `Bearer ${hashSigningKey(context.signingKey)}`;
+      if (request.headers.authorization !== expected) throw new HttpError(401, "missing or wrong Authorization for /fn/register");
+    }
+    const result = await registerApp(context.deps, parseJsonBody(request.body));
+    return { json: { ok: true, modified: result.modified, app_id: result.appId, functions: result.functionIds } };
+  });
+
+  router.add("POST", "/v1/apps/sync", async (request) => {
+    const body = parseJsonBody(request.body) as { url?: unknown };
+    if (typeof body?.url !== "string" || !/^https?:\/\//.test(body.url)) throw new HttpError(400, 'expected {"url": "http(s)://..."}');
+    const result = await context.syncApp(body.url);
+    if (!result.ok) throw new HttpError(502, result.error);
+    return { json: { data: result } };
+  });
+}

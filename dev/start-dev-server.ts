@@ -1,0 +1,88 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+import pc from "picocolors";
+import { VirtualClock } from "../core";
+import { HttpFunctionCaller } from "../adapters/http/function-caller";
+import { createLocalEngine, type LocalEngine } from "../adapters/local/local-engine";
+import { syncApp } from "./app-sync";
+import type { DevOptions } from "./cli-options";
+import { exampleServeUrl, startExampleApp } from "./example-process";
+import { createLogObserver, type LogSink } from "./log-observer";
+import { createDevHttpServer } from "./server/dev-server";
+
+/** A running dev server. */
+export interface RunningDevServer {
+  /** Base URL, e.g. http://127.0.0.1:8288 */
+  url: string;
+  engine: LocalEngine;
+  /** Stops accepting requests, lets in-flight jobs finish, closes the store and the example app. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `ferry dev`: the engine on SQLite, its HTTP API, syncing of the given app URLs, and the
+ * example app when asked. Work left in the database by a previous (even killed) process resumes.
+ */
+export async function startDevServer(options: DevOptions, sink?: LogSink): Promise<RunningDevServer> {
+  const print = sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (options.database !== ":memory:") mkdirSync(dirname(options.database), { recursive: true });
+  const virtualClock = options.virtualClock ? new VirtualClock(Date.now()) : undefined;
+  const observer = createLogObserver(print, !options.quiet);
+  const caller = new HttpFunctionCaller({ signingKey: options.signingKey, serverKind: "dev" });
+  const engine = createLocalEngine({
+    database: options.database,
+    caller,
+    clock: virtualClock,
+    observer,
+    settings: options.retryBaseMs === undefined ? {} : { retryBaseDelay: options.retryBaseMs },
+  });
+  const server = createDevHttpServer(
+    {
+      deps: engine.deps,
+      eventKey: options.eventKey,
+      signingKey: options.signingKey,
+      syncApp: (url) => syncApp(url),
+      virtualClock,
+      idle: () => engine.idle(),
+    },
+    (message, error) => observer.problem?.(message, error),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}`;
+  engine.start();
+  print(`${pc.bold("Ferry dev server")} listening on ${pc.cyan(url)}`);
+  print(`  dashboard   ${url}/`);
+  print(`  events      POST ${url}/e/<event key>`);
+  print(`  runs API    ${url}/v1/runs`);
+  print(`  store       ${options.database === ":memory:" ? "in memory" : options.database}${virtualClock ? ", virtual clock" : ""}`);
+
+  let example: ChildProcess | undefined;
+  const urls = [...options.urls];
+  if (options.example) {
+    example = startExampleApp(url, print);
+    urls.push(exampleServeUrl());
+  }
+  for (const appUrl of urls) {
+    void syncApp(appUrl, { attempts: 60, delayMs: 500 }).then((result) =>
+      print(result.ok ? `${pc.green("synced")}   ${appUrl}` : `${pc.red("sync failed")} ${appUrl}: ${result.error}`),
+    );
+  }
+
+  return {
+    url,
+    engine,
+    close: async () => {
+      example?.kill("SIGTERM");
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.close();
+      caller.close();
+    },
+  };
+}
