@@ -11,6 +11,7 @@ import type { CallContext } from "./execute-call";
 import { resumeWait, timeoutTimerId } from "./resume-wait";
 import { toWireEvent, waitMatches } from "./route-event";
 import type { StepIdentity } from "./step-mutation";
+import { storeWait } from "./store-wait";
 
 /** A new op the run must start, read from the SDK's opcode. */
 export type StartOp = {
@@ -104,7 +105,7 @@ async function startWait(deps: EngineDeps, run: RunRecord, start: Extract<StartO
     since,
     expiresAt: start.until,
   };
-  await deps.waits.putWait(wait);
+  await storeWait(deps.waits, wait);
   await deps.timers.schedule({ id: timeoutTimerId(run.id, stepId), at: start.until, job: { type: "wait-timeout", runId: run.id, stepId } });
   // The event may have arrived after the SDK produced this op but before the wait was stored:
   // look back over everything received since the call started.

@@ -7,6 +7,7 @@ import { evaluateNumber } from "../expressions/cel";
 import { createRun, type NewRunOptions } from "../engine/create-run";
 import type { EngineDeps } from "../engine/deps";
 import { cancelRun } from "../engine/run-controls";
+import { storeWait } from "../engine/store-wait";
 import { FlowLimits } from "./flow-config";
 import { functionKey } from "./flow-keys";
 import { mutateFlowState } from "./flow-state";
@@ -99,7 +100,7 @@ async function registerCancellation(deps: EngineDeps, fn: FunctionRecord, run: R
   const trigger = run.events[0] as unknown as Record<string, unknown>;
   for (const [index, cancel] of fn.flow.cancel.entries()) {
     const stepId = `cancel:${index}`;
-    await deps.waits.putWait({
+    await storeWait(deps.waits, {
       id: waitId(run.id, stepId),
       runId: run.id,
       stepId,

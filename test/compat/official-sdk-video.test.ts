@@ -52,7 +52,32 @@ describe("official inngest SDK v4 on ferry dev", () => {
       const values = await Promise.all(["a", "b", "c"].map((name) => step.run(name, () => name.toUpperCase())));
       return values.join("");
     });
-    app = await startAppServer(serve({ client: inngest, functions: [processVideo, notify, flaky, together] }));
+    const approval = inngest.createFunction({ id: "approval", triggers: [{ event: "workflow/requested" }] }, async ({ event, step }) => {
+      const approved = await step.waitForEvent("wait-for-approval", {
+        event: "workflow/approved",
+        timeout: "7d",
+        // The official SDK ignores `if` when `match` is given, so the scenario's two conditions go in one expression.
+        if: "event.data.workflowId == async.data.workflowId && async.data.approved == true",
+      });
+      return approved ? { approvedBy: approved.data.by, workflowId: event.data.workflowId } : "timed out";
+    });
+    const child = inngest.createFunction({ id: "child", triggers: [{ event: "test/child" }] }, async ({ event }) => ({ doubled: event.data.n * 2 }));
+    const parent = inngest.createFunction({ id: "parent", triggers: [{ event: "test/parent" }] }, async ({ step }) => {
+      const result = await step.invoke("call-child", { function: child, data: { n: 21 } });
+      return result;
+    });
+    const doomed = inngest.createFunction(
+      {
+        id: "doomed",
+        triggers: [{ event: "test/doomed" }],
+        retries: 1,
+        onFailure: async ({ event, error }) => ({ failedRun: event.data.run_id, message: error.message }),
+      },
+      async ({ step }) => step.run("always-fails", () => {
+        throw new Error("broken for good");
+      }),
+    );
+    app = await startAppServer(serve({ client: inngest, functions: [processVideo, notify, flaky, together, approval, child, parent, doomed] }));
     const sync = await api.request("POST", "/v1/apps/sync", { url: app.serveUrl });
     expect(sync.status).toBe(200);
     await api.waitForFunctions(["video-app-process-video-upload", "video-app-notify-processed"]);
@@ -105,5 +130,48 @@ describe("official inngest SDK v4 on ferry dev", () => {
     expect(run.status).toBe("Completed");
     expect(run.output).toBe("ABC");
     expect(run.steps?.map((step) => step.name).sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("resumes an approval on a matching event and ignores non-matching ones", async () => {
+    const [eventId] = await api.send({ name: "workflow/requested", data: { workflowId: "w1" } });
+    await api.until("the run to wait", async () => ((await api.runsOf(eventId as string))[0]?.waiting?.type === "waiting-for-event" ? true : undefined));
+    await api.send([
+      { name: "workflow/approved", data: { workflowId: "other", approved: true, by: "mallory" } },
+      { name: "workflow/approved", data: { workflowId: "w1", approved: false, by: "eve" } },
+    ]);
+    await api.send({ name: "workflow/approved", data: { workflowId: "w1", approved: true, by: "alice" } });
+    const run = await api.finishedRunOf(eventId as string);
+    expect(run.output).toEqual({ approvedBy: "alice", workflowId: "w1" });
+  });
+
+  it("returns null from waitForEvent after the timeout", async () => {
+    const [eventId] = await api.send({ name: "workflow/requested", data: { workflowId: "w2" } });
+    await api.until("the run to wait", async () => ((await api.runsOf(eventId as string))[0]?.waiting?.type === "waiting-for-event" ? true : undefined));
+    await api.advance(7 * 24 * 3_600_000);
+    const run = await api.finishedRunOf(eventId as string);
+    expect(run.output).toBe("timed out");
+  });
+
+  it("returns the child's result from step.invoke", async () => {
+    const [eventId] = await api.send({ name: "test/parent", data: {} });
+    const run = await api.finishedRunOf(eventId as string);
+    expect(run.status).toBe("Completed");
+    expect(run.output).toEqual({ doubled: 42 });
+  });
+
+  it("runs onFailure once retries are exhausted", async () => {
+    const [eventId] = await api.send({ name: "test/doomed", data: {} });
+    const run = await api.until("the run to fail", async () => {
+      await api.advance(60_000);
+      const current = (await api.runsOf(eventId as string))[0];
+      return current && current.status !== "Running" ? api.run(current.run_id) : undefined;
+    });
+    expect(run.status).toBe("Failed");
+    expect(run.steps?.[0]?.attempts).toBe(2);
+    const handler = await api.until("the onFailure run", async () => {
+      const runs = (await api.request<{ data: { function_id: string; status: string; output: unknown }[] }>("GET", "/v1/runs")).body.data;
+      return runs.find((candidate) => candidate.function_id === "video-app-doomed-failure" && candidate.status === "Completed");
+    });
+    expect(handler.output).toEqual({ failedRun: run.run_id, message: "broken for good" });
   });
 });

@@ -1,0 +1,69 @@
+import { startDevServerProcess, type DevServerProcess } from "../support/dev-server-process";
+import { FerryApi } from "../support/ferry-api";
+
+/**
+ * Bad input to a real `ferry dev` process gets a clear 4xx and stores nothing; good input next
+ * to it is unaffected.
+ */
+describe("ferry dev rejects bad input without losing accepted events", () => {
+  let dev: DevServerProcess;
+  let api: FerryApi;
+
+  beforeAll(async () => {
+    dev = await startDevServerProcess({ args: ["--quiet", "--event-key", "secret-key"] });
+    api = new FerryApi(dev.url);
+  });
+  afterAll(() => dev?.kill("SIGTERM"));
+
+  const post = (path: string, body: string) => api.request<{ error?: string; ids?: string[]; status: number }>("POST", path, body);
+  const eventCount = async () => (await api.request<{ data: unknown[] }>("GET", "/v1/events?limit=1000")).body.data.length;
+
+  it.each([
+    ["malformed JSON", "{not json", /not valid JSON/],
+    ["an empty body", "", /empty/],
+    ["a missing name", JSON.stringify({ data: {} }), /missing "name"/],
+    ["non-object data", JSON.stringify({ name: "a/b", data: [1, 2] }), /"data" must be an object/],
+    ["a bad event in a batch", JSON.stringify([{ name: "ok/one" }, { name: "" }]), /event\[1\] is missing "name"/],
+    ["an oversized event", JSON.stringify({ name: "big/one", data: { blob: "x".repeat(300 * 1024) } }), /bytes; the limit is/],
+    ["an empty array", "[]", /no events/],
+  ])("answers 400 to %s and stores nothing of it", async (_what, body, message) => {
+    const before = await eventCount();
+    const response = await post("/e/secret-key", body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatch(message);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it("answers 401 to an unknown event key", async () => {
+    const response = await post("/e/wrong-key", JSON.stringify({ name: "a/b" }));
+    expect(response.status).toBe(401);
+  });
+
+  it("accepts a batch and deduplicates a sender-given id", async () => {
+    const first = await post("/e/secret-key", JSON.stringify([{ name: "order/placed", id: "order-1", data: { n: 1 } }, { name: "order/placed", data: { n: 2 } }]));
+    expect(first.status).toBe(200);
+    expect(first.body.ids).toHaveLength(2);
+    const again = await post("/e/secret-key", JSON.stringify({ name: "order/placed", id: "order-1", data: { n: 3 } }));
+    expect(again.body.ids).toEqual([first.body.ids?.[0]]);
+    const stored = await api.request<{ data: { data: unknown } }>("GET", `/v1/events/${first.body.ids?.[0]}`);
+    expect(stored.body.data.data).toEqual({ n: 1 });
+  });
+
+  it("rejects a registration that is not valid, naming the problem", async () => {
+    const response = await post("/fn/register", JSON.stringify({ url: "http://127.0.0.1:1/api", appName: "bad", functions: [{ id: "bad-f", name: "f" }] }));
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBeTruthy();
+    expect((await api.functions()).map((fn) => fn.id)).not.toContain("bad-f");
+  });
+
+  it("answers 404 for unknown runs and events, and 405 for a wrong method", async () => {
+    expect((await api.request("GET", "/v1/runs/01NOPE")).status).toBe(404);
+    expect((await api.request("GET", "/v1/events/01NOPE/runs")).status).toBe(404);
+    expect((await api.request("POST", "/v1/runs/01NOPE/cancel")).status).toBe(404);
+    expect((await api.request("GET", "/e/secret-key")).status).toBe(405);
+  });
+
+  it("refuses to move a real clock", async () => {
+    expect((await api.request("POST", "/v0/dev/clock/advance", { ms: 1000 })).status).toBe(409);
+  });
+});
