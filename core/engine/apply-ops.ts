@@ -61,7 +61,12 @@ export async function applyOps(deps: EngineDeps, outcome: Extract<CallOutcome, {
       default: {
         const start = readStartOp(op, identity, now);
         if (start) starts.push(start);
-        else deps.observer.problem?.(`run ${run.id}: ignored opcode ${op.op} (${opLabel(op)}) that Ferry does not support yet`, op);
+        else {
+          // Failing the step (rather than ignoring the op) lets the function see the error and
+          // handle it; an ignored op would leave the run waiting forever.
+          const message = `Ferry does not support the ${op.op} opcode yet (step ${opLabel(op)})`;
+          completions.push({ identity, memo: { error: { name: "UnsupportedOpcodeError", message } }, status: "Failed" });
+        }
       }
     }
   }
