@@ -1,4 +1,5 @@
 import { ConflictError } from "../errors";
+import { cloneRecord } from "../model/clone-record";
 import { isTerminal, type RunRecord } from "../model/run";
 import type { EngineDeps } from "./deps";
 
@@ -19,7 +20,7 @@ export async function mutateRun<T>(
     const current = await deps.runs.getRun(runId);
     if (!current) return undefined;
     if (isTerminal(current.status)) return { run: current, changed: false };
-    const decision = decide(structuredClone(current));
+    const decision = decide(cloneRecord(current));
     if (!decision) return { run: current, changed: false };
     const next = { ...decision.run, version: current.version + 1 };
     try {

@@ -1,4 +1,5 @@
 import { ConflictError } from "../errors";
+import { cloneRecord } from "../model/clone-record";
 import type { StepKind, StepRecord } from "../model/step";
 import type { EngineDeps } from "./deps";
 
@@ -17,7 +18,7 @@ export async function mutateStep(
 ): Promise<{ step: StepRecord | undefined; changed: boolean }> {
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const existing = await deps.runs.getStep(runId, stepId);
-    const next = update(existing ? structuredClone(existing) : undefined);
+    const next = update(existing ? cloneRecord(existing) : undefined);
     if (!next) return { step: existing, changed: false };
     const written = { ...next, version: existing ? existing.version + 1 : 1 };
     try {

@@ -1,4 +1,5 @@
 import { ConflictError } from "../errors";
+import { cloneRecord } from "../model/clone-record";
 import type { FlowStateStore } from "../ports/flow-stores";
 
 const MAX_CONFLICT_RETRIES = 100;
@@ -21,7 +22,7 @@ export async function mutateFlowState<T, R>(
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const item = await store.getState<T>(key);
     const live = item && (item.expiresAt === undefined || item.expiresAt > now) ? item : undefined;
-    const { write, result } = decide(live ? structuredClone(live.value) : undefined);
+    const { write, result } = decide(live ? cloneRecord(live.value) : undefined);
     try {
       if (write && "put" in write) await store.putState(key, write.put, item ? item.version : null, write.expiresAt);
       else if (write && "delete" in write && item) await store.deleteState(key, item.version);
