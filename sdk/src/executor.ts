@@ -1,5 +1,4 @@
 import { serializeError } from "./error-serde";
-import { NonRetriableError, RetryAfterError, StepError } from "./errors";
 import type { CallRequest, ExecutionResult, Retriability } from "./execution-types";
 import type { FerryFunction } from "./ferry-function";
 import { hashStepId, indexedStepId } from "./hash";
@@ -7,6 +6,7 @@ import { createStepTools } from "./step-tools";
 import type { OutgoingOp, StepRequest } from "./step-types";
 import type { FerryEvent, Logger } from "./types";
 import { readMemo } from "./memo";
+import { retriability } from "./retriability";
 
 /** Inputs of one execution. */
 export interface ExecuteOptions {
@@ -133,14 +133,10 @@ class Execution {
     }
   }
 
-  /** `false` stops retrying; a string is a Retry-After value; `true` retries normally. */
   private retriability(err: unknown): Retriability {
-    if (this.attempt >= this.maxAttempts - 1) return false;
-    if (err instanceof NonRetriableError || (err instanceof Error && err.name === "NonRetriableError")) return false;
-    if (err instanceof StepError && this.memoErrors.has(err)) return false;
-    if (err instanceof RetryAfterError) return err.retryAfter;
-    return true;
+    return retriability(err, { attempt: this.attempt, maxAttempts: this.maxAttempts }, (e) => this.memoErrors.has(e));
   }
+
 }
 
 function planned(step: FoundStep): OutgoingOp {

@@ -1,7 +1,7 @@
 import { deserializeError } from "./error-serde";
 import type { FailureContext, FunctionConfig, FunctionFailedData, Handler, HandlerContext } from "./function-config";
 import { buildFunctionRegistration, type FunctionRegistration } from "./registration";
-import { toWireTriggers, type WireTrigger } from "./triggers";
+import type { WireTrigger } from "./triggers";
 import type { EventData, EventPayload, Logger, SendResult } from "./types";
 
 /** What a function needs from its client. */
@@ -87,4 +87,3 @@ export class FerryFunction<TData extends EventData = EventData, TResult = unknow
   }
 }
 
-export { toWireTriggers };

@@ -8,7 +8,7 @@ export const SDK_IDENTIFIER = `ferry:v${SDK_VERSION}`;
 export const REQUEST_VERSION = 2;
 
 /** Header names used on the wire (lower-case; HTTP headers are case-insensitive). */
-export const Headers = {
+export const HeaderNames = {
   sdk: "x-inngest-sdk",
   signature: "x-inngest-signature",
   noRetry: "x-inngest-no-retry",

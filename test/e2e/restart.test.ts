@@ -30,7 +30,7 @@ describe("killing ferry dev mid-run loses nothing", () => {
       const after = await step.run("after", () => count("after"));
       return { before, after };
     });
-    const waiter = ferry.createFunction({ id: "waiter" }, { event: "test/wait" }, async ({ event, step }) => {
+    const waiter = ferry.createFunction({ id: "waiter" }, { event: "test/wait" }, async ({ step }) => {
       const match = await step.waitForEvent("wait", { event: "test/go", timeout: "1h", match: "data.key" });
       return match ? `got ${match.data.key}` : "timed out";
     });

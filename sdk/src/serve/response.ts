@@ -1,5 +1,5 @@
 import type { ExecutionResult, Retriability } from "../execution-types";
-import { Headers, REQUEST_VERSION, SDK_IDENTIFIER } from "../version";
+import { HeaderNames, REQUEST_VERSION, SDK_IDENTIFIER } from "../version";
 
 /** A framework-neutral HTTP response. */
 export interface ServeResponse {
@@ -25,7 +25,7 @@ export function toJson(value: unknown): string {
 export function jsonResponse(status: number, value: unknown, extra: Record<string, string> = {}): ServeResponse {
   return {
     status,
-    headers: { "content-type": "application/json", [Headers.sdk]: SDK_IDENTIFIER, [Headers.requestVersion]: String(REQUEST_VERSION), ...extra },
+    headers: { "content-type": "application/json", [HeaderNames.sdk]: SDK_IDENTIFIER, [HeaderNames.requestVersion]: String(REQUEST_VERSION), ...extra },
     body: toJson(value),
   };
 }
@@ -36,8 +36,8 @@ export function errorResponse(status: number, message: string, extra: Record<str
 }
 
 function retryHeaders(retriable: Retriability): Record<string, string> {
-  const headers: Record<string, string> = { [Headers.noRetry]: retriable === false ? "true" : "false" };
-  if (typeof retriable === "string") headers[Headers.retryAfter] = retriable;
+  const headers: Record<string, string> = { [HeaderNames.noRetry]: retriable === false ? "true" : "false" };
+  if (typeof retriable === "string") headers[HeaderNames.retryAfter] = retriable;
   return headers;
 }
 
@@ -62,7 +62,7 @@ export function executionResponse(result: ExecutionResult): ServeResponse {
     case "step-not-found": {
       const found = result.foundSteps.map((op) => `${op.displayName ?? op.id} (${op.id})`).join(", ");
       const message = `could not find step ${result.stepId} to run${found ? `; found new steps: ${found}` : ""}`;
-      return jsonResponse(500, { name: "Error", message, error: message, requestedStep: result.stepId, foundSteps: result.foundSteps }, { [Headers.noRetry]: "false" });
+      return jsonResponse(500, { name: "Error", message, error: message, requestedStep: result.stepId, foundSteps: result.foundSteps }, { [HeaderNames.noRetry]: "false" });
     }
   }
 }

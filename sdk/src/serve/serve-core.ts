@@ -2,7 +2,7 @@ import type { CallRequest } from "../execution-types";
 import { execute } from "../executor";
 import type { FerryFunction } from "../ferry-function";
 import { signBody, verifySignature } from "../signing";
-import { Headers, SDK_IDENTIFIER } from "../version";
+import { HeaderNames, SDK_IDENTIFIER } from "../version";
 import { errorResponse, executionResponse, jsonResponse, type ServeResponse } from "./response";
 import { readHeader, type ServeOptions, type ServeRequest } from "./serve-types";
 import { handleSync } from "./sync";
@@ -72,7 +72,7 @@ async function handleCall(options: ServeOptions, request: ServeRequest, byId: Ma
   const { signingKey, fallback } = keys(options);
   const mustVerify = Boolean(signingKey) && !options.client.isDev;
   if (mustVerify && signingKey) {
-    const problem = verifySignature(readHeader(request.headers, Headers.signature), request.body, { signingKey, fallback });
+    const problem = verifySignature(readHeader(request.headers, HeaderNames.signature), request.body, { signingKey, fallback });
     if (problem) return errorResponse(401, problem);
   }
   const url = new URL(request.url, "http://localhost");
@@ -88,6 +88,6 @@ async function handleCall(options: ServeOptions, request: ServeRequest, byId: Ma
   if (!body || typeof body !== "object" || !body.event) return errorResponse(400, "request body has no event");
   const result = await execute({ fn, request: body, stepId: url.searchParams.get("stepId") ?? undefined, logger: options.client.logger });
   const response = executionResponse(result);
-  if (mustVerify && signingKey) response.headers[Headers.signature] = signBody(response.body, signingKey);
+  if (mustVerify && signingKey) response.headers[HeaderNames.signature] = signBody(response.body, signingKey);
   return response;
 }
