@@ -16,6 +16,14 @@ describe("serve core", () => {
     expect(res.headers["x-inngest-signature"]).toBeUndefined();
   });
 
+  it("refuses calls outside dev mode when no signing key is configured", async () => {
+    const client = new Ferry({ id: "app", isDev: false, env: {}, logger: recordingLogger() });
+    const fn = client.createFunction({ id: "fn" }, { event: "e" }, async () => ({ ran: true }));
+    const res = await createServeHandler({ client, functions: [fn] })({ method: "POST", url: `${url}?fnId=app-fn&stepId=step`, headers: {}, body: JSON.stringify(callRequest()) });
+    expect(res.status).toBe(500);
+    expect(res.body).toMatch(/no signing key configured/);
+  });
+
   it("runs the onFailure handler with the deserialized error", async () => {
     const seen: unknown[] = [];
     const client = testClient();

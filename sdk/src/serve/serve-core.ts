@@ -70,7 +70,9 @@ function introspect(options: ServeOptions): ServeResponse {
 
 async function handleCall(options: ServeOptions, request: ServeRequest, byId: Map<string, FerryFunction>): Promise<ServeResponse> {
   const { signingKey, fallback } = keys(options);
-  const mustVerify = Boolean(signingKey) && !options.client.isDev;
+  const mustVerify = !options.client.isDev;
+  // Outside dev mode an endpoint without a key would run anything anyone posts to it: refuse.
+  if (mustVerify && !signingKey) return errorResponse(500, "no signing key configured: set INNGEST_SIGNING_KEY (or isDev for local development)");
   if (mustVerify && signingKey) {
     const problem = verifySignature(readHeader(request.headers, HeaderNames.signature), request.body, { signingKey, fallback });
     if (problem) return errorResponse(401, problem);
