@@ -74,7 +74,7 @@ export async function applyOps(deps: EngineDeps, outcome: Extract<CallOutcome, {
   const attempts = job.attempt + 1;
   const finished: StepRecord[] = [];
   for (const completion of completions) {
-    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, attempts);
+    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, attempts, context.callStart);
     if (step) finished.push(step);
   }
   for (const retry of retries) {

@@ -57,11 +57,13 @@ export async function memoizeStep(
   memo: unknown,
   status: "Completed" | "Failed",
   attempts?: number,
+  startedAt?: number,
 ): Promise<StepRecord | undefined> {
   const now = deps.clock.now();
   const { step, changed } = await mutateStep(deps, identity.runId, identity.id, (existing) => {
     if (existing?.memo) return undefined;
-    const base = existing ?? newStep(identity, status, now);
+    // A step the SDK ran inline (immediate execution) has no record yet: it began with the call.
+    const base = existing ?? newStep(identity, status, startedAt ?? now);
     return { ...base, status, memo: { value: memo }, endedAt: now, attempts: attempts ?? Math.max(base.attempts, 1) };
   });
   return changed ? step : undefined;

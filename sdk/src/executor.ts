@@ -41,7 +41,7 @@ class Execution {
   private readonly uses = new Map<string, number>();
   private readonly warned = new Set<string>();
   private readonly memoErrors = new WeakSet<Error>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pokes = 0;
   private done = false;
   private deciding = false;
   private resolveResult: (result: ExecutionResult) => void = () => undefined;
@@ -89,11 +89,16 @@ class Execution {
     return new Promise(() => undefined);
   }
 
-  /** (Re)arms the idle check: one macrotask after the last step activity. */
+  /**
+   * (Re)arms the idle check: one macrotask after the last step activity, once every microtask
+   * of the handler has run. Only the latest poke counts.
+   */
   private poke(): void {
     if (this.done) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.onIdle(), 0);
+    const poke = ++this.pokes;
+    nextMacrotask(() => {
+      if (poke === this.pokes) void this.onIdle();
+    });
   }
 
   private async onIdle(): Promise<void> {
@@ -106,7 +111,6 @@ class Execution {
   private finish(result: ExecutionResult): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer) clearTimeout(this.timer);
     this.resolveResult(result);
   }
 
@@ -142,3 +146,10 @@ class Execution {
 function planned(step: FoundStep): OutgoingOp {
   return { id: step.hashedId, ...step.request.op };
 }
+
+/**
+ * `setImmediate` where the runtime has it: `setTimeout(0)` is rounded up to 1 ms by Node and would
+ * add a millisecond to every step. Runtimes without it (Workers, browsers) fall back to a timeout.
+ */
+const nextMacrotask: (callback: () => void) => void =
+  typeof setImmediate === "function" ? (callback) => void setImmediate(callback) : (callback) => void setTimeout(callback, 0);

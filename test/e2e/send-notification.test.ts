@@ -8,13 +8,14 @@ import { startDevServerProcess, type DevServerProcess } from "../support/dev-ser
 import { FerryApi } from "../support/ferry-api";
 
 /** The send-notification flow control of SCENARIOS.md, as both SDKs declare it. */
+const concurrency: [{ scope: "account"; key: string; limit: number }, { scope: "fn"; limit: number }] = [
+  { scope: "account", key: "event.data.accountId", limit: 5 },
+  { scope: "fn", limit: 100 },
+];
 const flowControl = {
-  concurrency: [
-    { scope: "account" as const, key: "event.data.accountId", limit: 5 },
-    { scope: "fn" as const, limit: 100 },
-  ],
-  rateLimit: { limit: 10, period: "1m", key: "event.data.userId" },
-  debounce: { period: "5s", key: "event.data.userId" },
+  concurrency,
+  rateLimit: { limit: 10, period: "1m" as const, key: "event.data.userId" },
+  debounce: { period: "5s" as const, key: "event.data.userId" },
 };
 
 /** What the step bodies observed: executions in flight per account, and who was notified. */

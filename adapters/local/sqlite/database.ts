@@ -95,8 +95,8 @@ const migrations: string[] = [
 
 /**
  * Opens (creating if needed) the local engine's database and brings its schema up to date.
- * WAL lets the dashboard read while the engine writes; NORMAL sync is durable across process
- * crashes in WAL mode, which is what a dev server needs. A path's parent folder must exist.
+ * WAL with NORMAL sync is durable across process crashes (kill -9), which is what a dev server
+ * needs. A file is owned by one process at a time. A path's parent folder must exist.
  *
  * @example
  * const db = openDatabase(".ferry/dev.db");
@@ -104,16 +104,25 @@ const migrations: string[] = [
 export function openDatabase(path: string | ":memory:"): SqliteDatabase {
   const db = new Database(path);
   try {
-    if (path !== ":memory:") db.pragma("journal_mode = WAL");
+    if (path !== ":memory:") {
+      // One process owns the file: a second `ferry dev` on the same database would dispatch the
+      // same queued jobs twice. Exclusive locking makes it fail instead, and skips the shared
+      // lock dance on every commit (measurably faster per step).
+      db.pragma("locking_mode = EXCLUSIVE");
+      db.pragma("journal_mode = WAL");
+    }
     db.pragma("synchronous = NORMAL");
-    // The engine and the dashboard may share a file from two processes; wait rather than fail.
-    db.pragma("busy_timeout = 5000");
+    // A brief wait covers a previous owner that is just exiting; then fail with a clear error.
+    db.pragma("busy_timeout = 500");
     // Records reference each other by id only (as on DynamoDB), so no foreign keys.
     db.pragma("foreign_keys = OFF");
     migrate(db);
     return db;
   } catch (error) {
     db.close();
+    if (error instanceof Error && /locked|busy/i.test(error.message)) {
+      throw new FerryError(`database ${path} is locked by another connection (is another ferry dev running on it?)`, { cause: error });
+    }
     throw toFerryError(`open database ${path}`, error);
   }
 }

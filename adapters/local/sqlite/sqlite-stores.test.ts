@@ -68,6 +68,17 @@ describe("sqlite database file", () => {
     }
   });
 
+  it("refuses a second owner of the same file, so two engines never dispatch one queue", () => {
+    const path = join(dir, "owned.db");
+    const owner = openDatabase(path);
+    try {
+      expect(() => openDatabase(path)).toThrow(/is locked by another connection/);
+    } finally {
+      owner.close();
+    }
+    openDatabase(path).close(); // free again once the owner closed it
+  });
+
   it("creates the jobs table the queue uses", () => {
     const db = openDatabase(":memory:");
     try {
