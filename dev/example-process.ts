@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
-/** Where the example app listens and serves. */
-export const EXAMPLE_PORT = 3000;
+/** Where the example app listens (`FERRY_EXAMPLE_PORT` moves it, e.g. when 3000 is taken). */
+export const EXAMPLE_PORT = Number(process.env.FERRY_EXAMPLE_PORT ?? 3000);
 export const exampleServeUrl = (port = EXAMPLE_PORT) => `http://127.0.0.1:${port}/api/inngest`;
 
 /**

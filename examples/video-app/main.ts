@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { registerApp } from "@ferry/sdk";
 import { serve } from "@ferry/sdk/node";
 import { ferry } from "./client";
 import { approval } from "./functions/approval";
@@ -17,6 +18,12 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, "127.0.0.1", () => {
-  console.log(`video-app serving ${functions.length} functions at http://127.0.0.1:${port}/api/inngest`);
+  const url = `http://127.0.0.1:${port}/api/inngest`;
+  console.log(`video-app serving ${functions.length} functions at ${url}`);
+  // Register with the engine right away; `ferry dev -u` / `--example` also sync it from their side.
+  registerApp({ client: ferry, functions, url }).then(
+    () => console.log("video-app registered"),
+    (error: unknown) => console.error(`video-app could not register yet: ${error instanceof Error ? error.message : String(error)}`),
+  );
 });
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

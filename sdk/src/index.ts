@@ -36,6 +36,7 @@ export type { StepTools, StepId, WaitForEventOptions, InvokeOptions, InvokeTarge
 export type { EventPayload, FerryEvent, EventData, Logger, SendResult, FetchLike } from "./types";
 export type { AppRegistration, FunctionRegistration } from "./registration";
 export { createServeHandler, handleServeRequest } from "./serve/serve-core";
+export { registerApp } from "./serve/register";
 export type { ServeOptions, ServeRequest, ServableFunction } from "./serve/serve-types";
 export type { ServeResponse } from "./serve/response";
 export { SDK_VERSION, SDK_IDENTIFIER } from "./version";

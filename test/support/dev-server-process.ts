@@ -21,13 +21,15 @@ export interface DevServerProcessOptions {
   database?: string;
   args?: string[];
   port?: number;
+  /** Extra environment for the process (and the example app it starts). */
+  env?: Record<string, string>;
 }
 
 /** Starts `node dev/cli/ferry.cjs dev` and resolves once it prints its URL. */
 export async function startDevServerProcess(options: DevServerProcessOptions = {}): Promise<DevServerProcess> {
   const database = options.database ?? join(mkdtempSync(join(tmpdir(), "ferry-e2e-")), "dev.db");
   const args = [cli, "dev", "--port", String(options.port ?? 0), "--db", database, "--retry-base", "200ms", ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", ...options.env } });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
