@@ -49,7 +49,8 @@ async function handle(router: Router, req: IncomingMessage, res: ServerResponse)
     response = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body, params: match.params });
   } catch (error) {
     const mapped = errorResponse(error);
-    if (mapped.status >= 500) throw error;
+    // Deliberate errors (a 502 from an unreachable app) are answered; anything else is a bug.
+    if (mapped.status >= 500 && !(error instanceof HttpError)) throw error;
     response = mapped;
   }
   send(res, response);
