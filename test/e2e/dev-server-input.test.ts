@@ -34,6 +34,15 @@ describe("ferry dev rejects bad input without losing accepted events", () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it("answers 413 to a request body over 32 MB and stores nothing of it", async () => {
+    const before = await eventCount();
+    const events = Array.from({ length: 140 }, (_, i) => ({ name: "big/batch", data: { i, blob: "x".repeat(240 * 1024) } }));
+    const response = await post("/e/secret-key", JSON.stringify(events));
+    expect(response.status).toBe(413);
+    expect(response.body.error).toMatch(/exceeds/);
+    expect(await eventCount()).toBe(before);
+  });
+
   it("answers 401 to an unknown event key", async () => {
     const response = await post("/e/wrong-key", JSON.stringify({ name: "a/b" }));
     expect(response.status).toBe(401);
