@@ -9,7 +9,7 @@ import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
 import { mutateRun } from "./run-mutation";
-import { acquireSlots, backlogId, concurrencySlots, freeCapacity, releaseSlots, wakeParked } from "../flow/concurrency";
+import { acquireSlots, backlogId, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
 import type { FerryEvent } from "../model/event";
 
 /** A call job: discovery (`stepId` absent) or execution of one planned step. */
@@ -33,7 +33,7 @@ export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = 
   if (leaseId) {
     const acquired = await acquireSlots(deps.flow, slots, leaseId, deps.clock.now(), deps.settings.leaseMs);
     if (!acquired.ok) {
-      await parkCall(deps, run, job, acquired.blocked.key, acquired.retryAt);
+      await parkCall(deps, run, job, slots, acquired.blocked.key, acquired.retryAt);
       return;
     }
   }
@@ -130,8 +130,12 @@ async function markStarted(deps: EngineDeps, fn: FunctionRecord, runId: string):
  * No capacity on `key`: park the call in the key's backlog (earlier runs and higher priority
  * first), show why the run waits, and make sure it is not forgotten — a slot freed between our
  * attempt and the park wakes it now, and a dead worker's lease wakes it when it expires.
+ *
+ * With two limits, this call may have been woken from another key's backlog that still has a
+ * free slot (it was blocked here, on its second key): offer that slot to the next call parked
+ * there, or it would sit idle until some other call finishes.
  */
-async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, key: string, retryAt: number): Promise<void> {
+async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, slots: ConcurrencySlot[], key: string, retryAt: number): Promise<void> {
   const now = deps.clock.now();
   const score = run.createdAt - (run.priority ?? 0) * 1000;
   await deps.backlog.park({ key, id: backlogId(job), score, job });
@@ -140,6 +144,6 @@ async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, key: str
     current.waiting = { type: "concurrency", key, since: now };
     return { run: current, result: true };
   });
-  await wakeParked(deps.backlog, deps.queue, key, await freeCapacity(deps.flow, key, now));
+  for (const slot of slots) await wakeParked(deps.backlog, deps.queue, slot.key, await freeCapacity(deps.flow, slot.key, now));
   await deps.timers.schedule({ id: `concurrency:${key}`, at: retryAt, job: { type: "concurrency-recheck", key } });
 }
