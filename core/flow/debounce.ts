@@ -2,7 +2,7 @@ import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
 import type { Job } from "../model/job";
 import type { EngineDeps } from "../engine/deps";
-import { functionKey } from "./flow-keys";
+import { functionKey, keyValue } from "./flow-keys";
 import { mutateFlowState } from "./flow-state";
 import { startRun } from "./start-run";
 
@@ -32,7 +32,7 @@ export async function debounceEvent(deps: EngineDeps, fn: FunctionRecord, event:
     return { write: { put: next }, result: { replaced: state?.event, fireAt: next.fireAt } };
   });
   if (replaced) {
-    await deps.skips.putSkip({ eventId: replaced.id, functionId: fn.id, reason: "debounce-superseded", at: now, supersededBy: event.id });
+    await deps.skips.putSkip({ eventId: replaced.id, functionId: fn.id, reason: "debounce-superseded", at: now, key: keyValue(config.key, event), supersededBy: event.id });
   }
   await deps.timers.schedule({ id: debounceTimerId(key), at: fireAt, job: { type: "debounce", functionId: fn.id, key } });
 }

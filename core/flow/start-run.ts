@@ -9,7 +9,7 @@ import type { EngineDeps } from "../engine/deps";
 import { cancelRun } from "../engine/run-controls";
 import { storeWait } from "../engine/store-wait";
 import { FlowLimits } from "./flow-config";
-import { functionKey } from "./flow-keys";
+import { functionKey, keyValue } from "./flow-keys";
 import { mutateFlowState } from "./flow-state";
 import { reserveThrottleSlot, type ThrottleState } from "./throttle-math";
 
@@ -33,7 +33,7 @@ export async function startRun(deps: EngineDeps, fn: FunctionRecord, events: Fer
   const now = deps.clock.now();
   const runId = deps.ids.ulid();
   if (flow.singleton && !(await claimSingleton(deps, fn, event, runId))) {
-    await deps.skips.putSkip({ eventId: event.id, functionId: fn.id, reason: "singleton-running", at: now, key: singletonKey(fn, event) });
+    await deps.skips.putSkip({ eventId: event.id, functionId: fn.id, reason: "singleton-running", at: now, key: keyValue(flow.singleton.key, event) });
     return undefined;
   }
   let startAt = now;

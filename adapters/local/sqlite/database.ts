@@ -102,8 +102,9 @@ const migrations: string[] = [
  * const db = openDatabase(".ferry/dev.db");
  */
 export function openDatabase(path: string | ":memory:"): SqliteDatabase {
-  const db = new Database(path);
+  let db: SqliteDatabase | undefined;
   try {
+    db = new Database(path);
     if (path !== ":memory:") {
       // One process owns the file: a second `ferry dev` on the same database would dispatch the
       // same queued jobs twice. Exclusive locking makes it fail instead, and skips the shared
@@ -119,8 +120,10 @@ export function openDatabase(path: string | ":memory:"): SqliteDatabase {
     migrate(db);
     return db;
   } catch (error) {
-    db.close();
-    if (error instanceof Error && /locked|busy/i.test(error.message)) {
+    db?.close();
+    // Duck-typed: the driver's error class may come from another realm (jest's VM).
+    const message = String((error as { message?: unknown } | null)?.message ?? error);
+    if (/database is locked|SQLITE_BUSY/i.test(message)) {
       throw new FerryError(`database ${path} is locked by another connection (is another ferry dev running on it?)`, { cause: error });
     }
     throw toFerryError(`open database ${path}`, error);
