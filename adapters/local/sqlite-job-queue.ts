@@ -53,7 +53,12 @@ export class SqliteJobQueue implements RunQueue, Timers {
       ),
       cancelTimer: db.prepare("DELETE FROM jobs WHERE timer_id = ? AND leased_until IS NULL"),
       due: db.prepare("SELECT seq, job, deliveries FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
-      lease: db.prepare("UPDATE jobs SET leased_until = ?, deliveries = deliveries + 1 WHERE seq = ?"),
+      // Picks and leases due jobs in one statement; `deliveries` comes back already counted.
+      lease: db.prepare(
+        `UPDATE jobs SET leased_until = @now, deliveries = deliveries + 1
+         WHERE seq IN (SELECT seq FROM jobs WHERE leased_until IS NULL AND run_at <= @now ORDER BY run_at, seq LIMIT @limit)
+         RETURNING seq, job, deliveries`,
+      ),
       ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
       retry: db.prepare("UPDATE jobs SET leased_until = NULL, run_at = ? WHERE seq = ?"),
       nextAt: db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL"),
@@ -124,7 +129,13 @@ export class SqliteJobQueue implements RunQueue, Timers {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      try {
+        this.pump();
+      } catch (error) {
+        // A failing store must not stop the queue for good: report it and try again shortly.
+        this.observer.problem?.("job queue could not read due jobs; retrying in 1 s", error);
+        this.armAlarm(this.clock.now() + 1000);
+      }
     });
   }
 
@@ -133,12 +144,8 @@ export class SqliteJobQueue implements RunQueue, Timers {
     if (!handler) return;
     const free = this.concurrency - this.running;
     if (free <= 0) return;
-    const now = this.clock.now();
-    const rows = this.statements.due.all(now, free) as Row[];
-    for (const row of rows) {
-      this.statements.lease.run(now, row.seq);
-      this.deliver(handler, row);
-    }
+    const rows = (this.statements.lease.all({ now: this.clock.now(), limit: free }) as Row[]).sort((a, b) => a.seq - b.seq);
+    for (const row of rows) this.deliver(handler, row);
     if (rows.length === free) return; // more may be due; finishing jobs pump again
     this.armNextAlarm();
   }
@@ -146,11 +153,12 @@ export class SqliteJobQueue implements RunQueue, Timers {
   private deliver(handler: JobHandler, row: Row): void {
     this.running++;
     const job = JSON.parse(row.job) as Job;
-    handler(job, { redelivered: row.deliveries > 0 })
+    handler(job, { redelivered: row.deliveries > 1 })
       .then(
         () => this.statements.ack.run(row.seq),
         (error: unknown) => this.failed(row, job, error),
       )
+      .catch((error: unknown) => this.observer.problem?.(`could not record the outcome of a ${job.type} job`, error))
       .finally(() => {
         this.running--;
         if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -160,7 +168,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
 
   /** A handler threw: deliver again with backoff, so a transient fault does not lose work. */
   private failed(row: Row, job: Job, error: unknown): void {
-    const deliveries = row.deliveries + 1;
+    const deliveries = row.deliveries;
     if (deliveries >= this.maxDeliveries) {
       this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
       this.statements.ack.run(row.seq);
