@@ -7,6 +7,9 @@ export type SqliteDatabase = Database.Database;
 /**
  * Schema steps, applied in order; `user_version` records how many ran, so an existing file is
  * upgraded in place. Append only: never edit a step that has shipped.
+ *
+ * `seq` columns are plain rowid aliases, not AUTOINCREMENT: new rows still get max + 1 (insertion
+ * order, as `listSteps` needs), without the extra `sqlite_sequence` write on every insert.
  */
 const migrations: string[] = [
   `CREATE TABLE events (
@@ -35,7 +38,7 @@ const migrations: string[] = [
      PRIMARY KEY (event_id, run_id)
    );
    CREATE TABLE steps (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      run_id TEXT NOT NULL,
      id TEXT NOT NULL,
      version INTEGER NOT NULL,
@@ -74,7 +77,7 @@ const migrations: string[] = [
    );
    CREATE INDEX backlog_by_score ON backlog (key, score, id);
    CREATE TABLE skips (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      event_id TEXT NOT NULL,
      function_id TEXT NOT NULL,
      at INTEGER NOT NULL,
@@ -83,7 +86,7 @@ const migrations: string[] = [
    CREATE INDEX skips_by_event ON skips (event_id, seq);
    CREATE INDEX skips_by_function ON skips (function_id, at);
    CREATE TABLE jobs (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      timer_id TEXT UNIQUE,
      run_at INTEGER NOT NULL,
      job TEXT NOT NULL,
