@@ -168,4 +168,28 @@ describe("@ferry/sdk workflows on ferry dev", () => {
     expect(calls.fatal).toBe(1);
     expect(run.error?.message).toMatch(/not worth retrying/);
   });
+
+  it("cancels a sleeping run through the REST API and replays a finished one", async () => {
+    const [eventId] = await api.send({ name: "video/uploaded", data: { id: "v2", url: "s3://b/v2" } });
+    const sleeping = await api.until("the sleep", async () => {
+      const run = (await api.runsOf(eventId as string))[0];
+      return run?.waiting?.type === "sleeping" ? run : undefined;
+    });
+    const cancelled = await api.request<{ data: { status: string } }>("POST", `/v1/runs/${sleeping.run_id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.data.status).toBe("Cancelled");
+    await api.advance(5 * 60_000);
+    expect((await api.run(sleeping.run_id)).steps?.map((step) => step.name)).not.toContain("analyze-content");
+
+    const replay = await api.request<{ data: { run_id: string; replay_of: string } }>("POST", `/v1/runs/${sleeping.run_id}/replay`);
+    expect(replay.status).toBe(200);
+    expect(replay.body.data.replay_of).toBe(sleeping.run_id);
+    await api.until("the replay to sleep", async () => ((await api.run(replay.body.data.run_id)).waiting?.type === "sleeping" ? true : undefined));
+    await api.advance(5 * 60_000);
+    const replayed = await api.until("the replay to finish", async () => {
+      const run = await api.run(replay.body.data.run_id);
+      return run.status !== "Running" ? run : undefined;
+    });
+    expect(replayed).toMatchObject({ status: "Completed", output: { thumbnail: "s3://b/v2.mp4.jpg" } });
+  });
 });
