@@ -38,5 +38,13 @@ describe("quick start: ferry dev --example", () => {
       return data.find((r) => r.function_id === "video-app-notify-processed" && r.status === "Completed");
     });
     expect(dev.output()).toMatch(/step\s+video-app-process-video-upload transcode-video ✓/);
+
+    // Ctrl-C: a clean exit that also stops the example app.
+    expect(await dev.kill("SIGINT")).toBe(0);
+    expect(dev.output()).toContain("SIGINT: stopping");
+    await api.until("the example app to stop", async () => {
+      const up = await fetch(`http://127.0.0.1:${examplePort}/api/inngest`).then(() => true, () => false);
+      return up ? undefined : true;
+    });
   });
 });
