@@ -145,6 +145,23 @@ describe("flow control: concurrency", () => {
     expect(flight.started).toHaveLength(4);
   });
 
+  it("makes a keyless account-scoped limit one limit shared by every function that declares it", async () => {
+    ferry = await startInProcessFerry((client) =>
+      ["first", "second"].map((id) =>
+        client.createFunction({ id, concurrency: { limit: 1, scope: "account" } }, { event: "conc/keyless" }, async ({ event, step }) =>
+          step.run("work", () => flight.around(String(event.data.n), () => work(clock, 1000))),
+        ),
+      ),
+    );
+    clock = ferry.clock;
+    await ferry.send([{ name: "conc/keyless", data: { n: 1 } }, { name: "conc/keyless", data: { n: 2 } }]);
+    const done = async () => [...(await runsOf(ferry, "first")), ...(await runsOf(ferry, "second"))].every((run) => run.status === "Completed");
+    await tickUntil(clock, 1000, done, "all four runs completed", 10);
+    // Four runs of two functions, one step at a time across both.
+    expect(flight.started).toHaveLength(4);
+    expect(flight.max).toBe(1);
+  });
+
   it("gives a dead worker's slot back when its lease expires", async () => {
     const leaseMs = 60_000;
     ferry = await startInProcessFerry(
