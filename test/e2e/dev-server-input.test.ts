@@ -72,6 +72,17 @@ describe("ferry dev rejects bad input without losing accepted events", () => {
     expect((await api.request("GET", "/e/secret-key")).status).toBe(405);
   });
 
+  it.each([
+    ["/v1/apps/sync without a url", "POST", "/v1/apps/sync", { nope: 1 }, /expected \{"url"/],
+    ["/v1/apps/sync with a non-http url", "POST", "/v1/apps/sync", { url: "ftp://x" }, /expected \{"url"/],
+    ["a limit out of range", "GET", "/v1/runs?limit=0", undefined, /limit must be an integer from 1 to 1000/],
+    ["a limit that is not a number", "GET", "/v1/events?limit=ten", undefined, /limit must be an integer/],
+  ])("answers 400 to %s", async (_what, method, path, body, message) => {
+    const response = await api.request<{ error: string }>(method, path, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatch(message);
+  });
+
   it("refuses to move a real clock", async () => {
     expect((await api.request("POST", "/v0/dev/clock/advance", { ms: 1000 })).status).toBe(409);
   });

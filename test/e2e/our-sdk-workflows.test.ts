@@ -192,4 +192,12 @@ describe("@ferry/sdk workflows on ferry dev", () => {
     });
     expect(replayed).toMatchObject({ status: "Completed", output: { thumbnail: "s3://b/v2.mp4.jpg" } });
   });
+
+  it("refuses to move the virtual clock backwards or by nonsense", async () => {
+    for (const body of [{ ms: -5 }, { ms: "soon" }, {}]) {
+      const response = await api.request<{ error: string }>("POST", "/v0/dev/clock/advance", body);
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatch(/expected \{"ms"/);
+    }
+  });
 });
