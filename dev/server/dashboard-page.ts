@@ -15,11 +15,19 @@ code{font-size:12px}
 <h2>Recent runs</h2>
 <table><thead><tr><th>run</th><th>function</th><th>status</th><th>waiting</th><th>started</th></tr></thead><tbody id="runs"></tbody></table>
 <script>
+// Rows are built with textContent: names come from app registrations and must not become markup.
+function cell(text, className) { const td = document.createElement('td'); td.textContent = text; if (className) td.className = className; return td; }
 async function refresh(){
   const res = await fetch('/v1/runs?limit=50'); const {data} = await res.json();
-  const rows = data.map(r => '<tr><td><a href="/v1/runs/'+r.run_id+'"><code>'+r.run_id+'</code></a></td><td>'+r.function_id+
-    '</td><td class="'+r.status+'">'+r.status+'</td><td>'+(r.waiting ? r.waiting.type : '')+'</td><td>'+(r.run_started_at||'')+'</td></tr>');
-  document.getElementById('runs').innerHTML = rows.join('');
+  const body = document.getElementById('runs'); body.replaceChildren();
+  for (const r of data) {
+    const tr = document.createElement('tr');
+    const link = document.createElement('a'); link.href = '/v1/runs/' + encodeURIComponent(r.run_id);
+    const code = document.createElement('code'); code.textContent = r.run_id; link.append(code);
+    const first = document.createElement('td'); first.append(link);
+    tr.append(first, cell(r.function_id), cell(r.status, r.status), cell(r.waiting ? r.waiting.type : ''), cell(r.run_started_at || ''));
+    body.append(tr);
+  }
 }
 refresh(); setInterval(refresh, 2000);
 </script></body></html>`;

@@ -83,6 +83,13 @@ describe("ferry dev rejects bad input without losing accepted events", () => {
     expect(response.body.error).toMatch(message);
   });
 
+  it("serves its health check and the runs page", async () => {
+    expect((await api.request("GET", "/health")).body).toEqual({ status: "ok" });
+    const page = await fetch(`${dev.url}/`);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toContain("/v1/runs?limit=50");
+  });
+
   it("refuses to move a real clock", async () => {
     expect((await api.request("POST", "/v0/dev/clock/advance", { ms: 1000 })).status).toBe(409);
   });
