@@ -84,7 +84,11 @@ export interface CallContext {
 }
 
 const outcomeHandlers = {
-  completed: (deps, outcome, context) => finishRun(deps, context.run.id, { status: "Completed", output: outcome.output }).then(() => undefined),
+  completed: async (deps, outcome, context) => {
+    // Steps reported with the result are recorded first, so the run shows every step it ran.
+    if (outcome.steps) await applyOps(deps, { type: "ops", ops: outcome.steps }, context);
+    await finishRun(deps, context.run.id, { status: "Completed", output: outcome.output });
+  },
   ops: (deps, outcome, context) => applyOps(deps, outcome, context),
   "function-error": (deps, outcome, context) => handleFunctionError(deps, outcome, context),
 } satisfies {

@@ -18,6 +18,11 @@ describe("interpretResponse", () => {
     expect(outcome).toEqual({ type: "completed", output: "done" });
   });
 
+  it("keeps the steps that finished in the same answer as RunComplete", () => {
+    const body = '[{"op":"StepRun","id":"s1","name":"a","data":1},{"op":"RunComplete","id":"x","data":{"data":"done"}}]';
+    expect(interpretResponse({ status: 206, headers: sdk, body }, now)).toMatchObject({ type: "completed", output: "done", steps: [{ op: "StepRun", id: "s1", data: 1 }] });
+  });
+
   it("does not trust a 2xx without the SDK header (a proxy or the wrong URL)", () => {
     const outcome = interpretResponse({ status: 200, headers: {}, body: "<html>" }, now);
     expect(outcome).toMatchObject({ type: "function-error", retriable: true });

@@ -5,7 +5,8 @@ import { parseRetryAfter } from "./retry-policy";
 
 /** What one call to a function endpoint amounted to. */
 export type CallOutcome =
-  | { type: "completed"; output: unknown }
+  /** `steps`: steps that finished in the same answer (an SDK that ran steps inline before returning). */
+  | { type: "completed"; output: unknown; steps?: WireOp[] }
   | { type: "ops"; ops: WireOp[]; retryAt?: number }
   | { type: "function-error"; error: SerializedError; retriable: boolean; retryAt?: number };
 
@@ -27,7 +28,10 @@ export function interpretResponse(response: FunctionCallResponse, now: number): 
     try {
       const ops = parseOps(body.value);
       const complete = ops.find((op) => op.op === "RunComplete");
-      if (complete) return { type: "completed", output: unwrapData(complete.data) };
+      if (complete) {
+        const steps = ops.filter((op) => op !== complete);
+        return steps.length ? { type: "completed", output: unwrapData(complete.data), steps } : { type: "completed", output: unwrapData(complete.data) };
+      }
       return { type: "ops", ops, retryAt };
     } catch (error) {
       return retriable((error as Error).message);
