@@ -49,10 +49,17 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
     },
     (message, error) => observer.problem?.(message, error),
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    await engine.close();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new Error(`${options.host}:${options.port} is already in use (is another ferry dev running?); pick another with --port`);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
   engine.start();

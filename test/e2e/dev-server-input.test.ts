@@ -90,6 +90,11 @@ describe("ferry dev rejects bad input without losing accepted events", () => {
     expect(await page.text()).toContain("/v1/runs?limit=50");
   });
 
+  it("says so when its port is taken, instead of a stack trace", async () => {
+    const port = Number(new URL(dev.url).port);
+    await expect(startDevServerProcess({ port })).rejects.toThrow(/is already in use \(is another ferry dev running\?\); pick another with --port/);
+  });
+
   it("refuses to move a real clock", async () => {
     expect((await api.request("POST", "/v0/dev/clock/advance", { ms: 1000 })).status).toBe(409);
   });
