@@ -116,6 +116,11 @@ export function openDatabase(path: string | ":memory:"): SqliteDatabase {
       db.pragma("journal_mode = WAL");
     }
     db.pragma("synchronous = NORMAL");
+    // Checkpoints are where NORMAL syncs to disk; at thousands of small commits a second the
+    // default (every 1,000 pages) checkpoints several times a second. 10,000 pages (~40 MB of
+    // WAL) measured ~7% more steps/s; the WAL file is trimmed back after each checkpoint.
+    db.pragma("wal_autocheckpoint = 10000");
+    db.pragma("journal_size_limit = 67108864");
     // A brief wait covers a previous owner that is just exiting; then fail with a clear error.
     db.pragma("busy_timeout = 500");
     // Records reference each other by id only (as on DynamoDB), so no foreign keys.
