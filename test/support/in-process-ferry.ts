@@ -1,8 +1,8 @@
-import { Ferry, createServeHandler, type FetchLike, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
+import { Ferry, createServeHandler, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
 import { VirtualClock, type EngineObserver, type EngineSettings, type FunctionCaller } from "../../core";
 import { createLocalEngine, type LocalEngine } from "../../adapters/local/local-engine";
 import { buildRouter } from "../../dev/server/dev-server";
-import { errorResponse } from "../../dev/server/http-errors";
+import { routerFetch } from "./router-fetch";
 
 /** Start of virtual time in engine tests. */
 export const T0 = Date.parse("2026-03-01T00:00:00Z");
@@ -51,22 +51,7 @@ export async function startInProcessFerry(
   };
   const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer });
   const router = buildRouter({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), virtualClock: clock, idle: () => engine.idle() });
-  const fetchLike: FetchLike = async (input, init) => {
-    const url = new URL(input);
-    const method = init?.method ?? "GET";
-    const match = router.match(method, url.pathname);
-    if (!("handler" in match)) return { ok: false, status: 404, text: async () => "{}" };
-    let status = 200;
-    let json: unknown;
-    try {
-      const out = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: init?.headers ?? {}, body: init?.body ?? "", params: match.params });
-      status = out.status ?? 200;
-      json = out.json;
-    } catch (error) {
-      ({ status, json } = errorResponse(error));
-    }
-    return { ok: status < 300, status, text: async () => JSON.stringify(json) };
-  };
+  const fetchLike = routerFetch(router);
   const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: fetchLike });
   const functions = build(ferry);
   serveHandler = createServeHandler({ client: ferry, functions });

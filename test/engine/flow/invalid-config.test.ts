@@ -2,8 +2,8 @@ import { Ferry, createServeHandler, registerApp, type FetchLike, type FunctionCo
 import { VirtualClock, type FunctionCaller } from "../../../core";
 import { createLocalEngine, type LocalEngine } from "../../../adapters/local/local-engine";
 import { buildRouter } from "../../../dev/server/dev-server";
-import { errorResponse } from "../../../dev/server/http-errors";
 import { T0 } from "../../support/in-process-ferry";
+import { routerFetch } from "../../support/router-fetch";
 
 /**
  * Invalid flow-control configuration is refused when the app registers: the SDK's sync (`PUT`)
@@ -21,22 +21,7 @@ describe("flow control: invalid configuration", () => {
     const caller: FunctionCaller = { call: async () => ({ status: 503, headers: {}, body: "" }) };
     engine = createLocalEngine({ database: ":memory:", caller, clock });
     const router = buildRouter({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), virtualClock: clock, idle: () => engine.idle() });
-    fetchLike = async (input, init) => {
-      const url = new URL(input);
-      const method = init?.method ?? "GET";
-      const match = router.match(method, url.pathname);
-      if (!("handler" in match)) return { ok: false, status: 404, text: async () => "{}" };
-      let status = 200;
-      let json: unknown;
-      try {
-        const out = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: init?.headers ?? {}, body: init?.body ?? "", params: match.params });
-        status = out.status ?? 200;
-        json = out.json;
-      } catch (error) {
-        ({ status, json } = errorResponse(error));
-      }
-      return { ok: status < 300, status, text: async () => JSON.stringify(json) };
-    };
+    fetchLike = routerFetch(router);
     engine.start();
   });
   afterEach(() => engine.close());

@@ -1,0 +1,26 @@
+import type { FetchLike } from "@ferry/sdk";
+import { errorResponse } from "../../dev/server/http-errors";
+import type { Router } from "../../dev/server/router";
+
+/**
+ * A `fetch` for the SDK that goes straight to the dev server's routes, without a socket: the
+ * SDK's `send` and registration reach the same handlers (and validation) as over HTTP.
+ */
+export function routerFetch(router: Router): FetchLike {
+  return async (input, init) => {
+    const url = new URL(input);
+    const method = init?.method ?? "GET";
+    const match = router.match(method, url.pathname);
+    if (!("handler" in match)) return { ok: false, status: 404, text: async () => "{}" };
+    let status = 200;
+    let json: unknown;
+    try {
+      const out = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: init?.headers ?? {}, body: init?.body ?? "", params: match.params });
+      status = out.status ?? 200;
+      json = out.json;
+    } catch (error) {
+      ({ status, json } = errorResponse(error));
+    }
+    return { ok: status < 300, status, text: async () => JSON.stringify(json) };
+  };
+}
