@@ -8,8 +8,10 @@ import { startDevServer } from "./start-dev-server";
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command !== "dev" || rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(usage);
-    process.exitCode = command === "dev" || command === "--help" || command === "-h" ? 0 : 1;
+    const help = command === "dev" || command === "--help" || command === "-h" || command === undefined;
+    if (!help) process.stderr.write(`ferry: unknown command ${JSON.stringify(command)}\n\n`);
+    (help ? process.stdout : process.stderr).write(usage);
+    process.exitCode = help ? 0 : 1;
     return;
   }
   let options;
