@@ -11,6 +11,7 @@ import {
 } from "../../core";
 import { openDatabase } from "./sqlite/database";
 import { createSqliteStores } from "./sqlite/sqlite-stores";
+import { SqliteSweeper } from "./sqlite/sqlite-sweeper";
 import { SqliteJobQueue } from "./sqlite-job-queue";
 import { SystemClock } from "./system-clock";
 import { UlidIds } from "./ulid-ids";
@@ -28,6 +29,9 @@ export interface LocalEngineOptions {
   /** Jobs handled at once. @default 64 */
   concurrency?: number;
 }
+
+/** How often expired keys and claims are swept from the database (engine clock). */
+export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** The engine core wired to SQLite, the persisted job queue and the clock. */
 export interface LocalEngine {
@@ -68,15 +72,29 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     settings: { ...defaultSettings, ...options.settings },
   };
   let closed = false;
+  const sweeper = new SqliteSweeper(db);
+  let cancelSweep = () => {};
+  const sweep = () => {
+    try {
+      sweeper.sweep(clock.now());
+    } catch (error) {
+      observer.problem?.("could not sweep expired keys", error);
+    }
+    cancelSweep = clock.setAlarm(clock.now() + SWEEP_INTERVAL_MS, sweep);
+  };
   return {
     deps,
     queue,
     db,
-    start: () => queue.start((job, delivery) => handleJob(deps, job, delivery)),
+    start: () => {
+      queue.start((job, delivery) => handleJob(deps, job, delivery));
+      sweep();
+    },
     idle: () => queue.idle(),
     close: async () => {
       if (closed) return;
       closed = true;
+      cancelSweep();
       await queue.stop();
       db.close();
     },
