@@ -57,7 +57,6 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
   for (const step of steps) if (step.memo) memo[step.id] = step.memo.value;
   const callStart = deps.clock.now();
   const body = buildCallRequest({
-    functionId: fn.id,
     runId: run.id,
     env: deps.settings.env,
     events: run.events,

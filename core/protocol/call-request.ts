@@ -27,7 +27,6 @@ export interface CallRequestBody {
 
 /** Inputs for one call. */
 export interface CallRequestInput {
-  functionId: string;
   runId: string;
   env: string;
   events: FerryEvent[];
