@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +5,8 @@ import { Ferry } from "@ferry/sdk";
 import { serve } from "@ferry/sdk/node";
 import type { RunRecord } from "../core/model/run";
 import { startDevServer, type RunningDevServer } from "../dev/start-dev-server";
+import { startAppServer } from "../test/support/app-server";
+import { FerryApi } from "../test/support/ferry-api";
 
 /** Steps in the benchmark function; every run executes exactly this many `step.run` calls. */
 export const STEPS_PER_RUN = 10;
@@ -64,18 +64,15 @@ export async function startHarness(options: { memory: boolean }): Promise<Harnes
     for (let i = 0; i < STEPS_PER_RUN; i++) await step.run(`s${i}`, () => i);
     return "done";
   });
-  const app: Server = createServer(serve({ client: ferry, functions: [fn] }));
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+  const app = await startAppServer(serve({ client: ferry, functions: [fn] }));
 
   const close = async (): Promise<void> => {
-    app.closeAllConnections();
-    await new Promise<void>((resolve) => app.close(() => resolve()));
+    await app.close();
     await dev.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await syncAndWait(dev.url, appUrl);
+    await syncApp(dev.url, app.serveUrl);
   } catch (err) {
     await close();
     throw err;
@@ -102,17 +99,10 @@ export async function startHarness(options: { memory: boolean }): Promise<Harnes
   };
 }
 
-async function syncAndWait(devUrl: string, appUrl: string): Promise<void> {
-  const sync = await fetch(`${devUrl}/v1/apps/sync`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: appUrl }),
-  });
-  if (!sync.ok) throw new Error(`app sync failed: ${sync.status} ${await sync.text()}`);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const res = await fetch(`${devUrl}/v1/functions`);
-    if ((await res.text()).includes(`"${FUNCTION_ID}"`)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`function ${FUNCTION_ID} did not appear after sync`);
+/** Syncs the app through the dev server's API; the functions are registered when it answers. */
+async function syncApp(devUrl: string, appUrl: string): Promise<void> {
+  const api = new FerryApi(devUrl);
+  const sync = await api.request("POST", "/v1/apps/sync", { url: appUrl });
+  if (sync.status !== 200) throw new Error(`app sync failed: ${sync.status} ${JSON.stringify(sync.body)}`);
+  await api.waitForFunctions([FUNCTION_ID]);
 }
