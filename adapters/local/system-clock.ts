@@ -13,15 +13,11 @@ export class SystemClock implements AlarmClock {
   }
 
   setAlarm(at: number, callback: () => void): () => void {
-    let timer: NodeJS.Timeout | undefined;
-    // Always asynchronous, even when already due, so callers can store the canceller first.
+    let timer: NodeJS.Timeout;
+    // Always through a timer, even when already due, so callers can store the canceller first;
+    // re-armed while the target is beyond one timeout's reach.
     const arm = () => {
-      const delay = at - Date.now();
-      if (delay <= 0) {
-        timer = setTimeout(callback, 0);
-      } else {
-        timer = setTimeout(arm, Math.min(delay, MAX_TIMEOUT_MS));
-      }
+      timer = setTimeout(() => (Date.now() >= at ? callback() : arm()), Math.min(Math.max(0, at - Date.now()), MAX_TIMEOUT_MS));
       timer.unref();
     };
     arm();
