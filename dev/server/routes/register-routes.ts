@@ -1,5 +1,5 @@
 import { registerApp } from "../../../core";
-import { hashSigningKey } from "../../../adapters/http/signing";
+import { constantTimeEqual, hashSigningKey } from "../../../adapters/http/signing";
 import type { DevContext } from "../dev-context";
 import { HttpError, parseJsonBody } from "../http-errors";
 import type { Router } from "../router";
@@ -12,7 +12,7 @@ export function addRegisterRoutes(router: Router, context: DevContext): void {
   router.add("POST", "/fn/register", async (request) => {
     if (context.signingKey) {
       const expected = `Bearer ${hashSigningKey(context.signingKey)}`;
-      if (request.headers.authorization !== expected) throw new HttpError(401, "missing or wrong Authorization for /fn/register");
+      if (!constantTimeEqual(expected, request.headers.authorization ?? "")) throw new HttpError(401, "missing or wrong Authorization for /fn/register");
     }
     const result = await registerApp(context.deps, parseJsonBody(request.body));
     return { json: { ok: true, modified: result.modified, app_id: result.appId, functions: result.functionIds } };
