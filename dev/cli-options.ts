@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../core";
+import { isHttpUrl } from "../core/protocol/http-url";
 
 /** `ferry dev` settings after parsing the command line. */
 export interface DevOptions {
@@ -7,6 +8,8 @@ export interface DevOptions {
   host: string;
   /** SQLite file, or ":memory:" with `--in-memory`. */
   database: string;
+  /** Host names accepted in the `Host` header besides localhost and IP addresses (`--allowed-host`). @default [] */
+  allowedHosts?: string[];
   /** App serve URLs to sync on start (`-u`, repeatable). */
   urls: string[];
   /** Start the example app (`examples/video-app`) and sync it. */
@@ -23,6 +26,8 @@ export const usage = `Usage: ferry dev [options]
 
   --port <n>            port to listen on (default 8288)
   --host <addr>         address to bind (default 127.0.0.1)
+  --allowed-host <name> also answer requests for this host name (repeatable; e.g. a
+                        docker-compose service name); localhost and IPs always work
   --db <file>           SQLite database (default .ferry/dev.db)
   --in-memory           keep state in memory only (lost on exit)
   -u, --url <url>       app serve URL to sync on start (repeatable)
@@ -41,6 +46,7 @@ export function parseDevOptions(argv: string[]): DevOptions {
     options: {
       port: { type: "string", default: process.env.FERRY_PORT ?? "8288" },
       host: { type: "string", default: "127.0.0.1" },
+      "allowed-host": { type: "string", multiple: true, default: [] },
       db: { type: "string", default: ".ferry/dev.db" },
       "in-memory": { type: "boolean", default: false },
       url: { type: "string", short: "u", multiple: true, default: [] },
@@ -55,10 +61,14 @@ export function parseDevOptions(argv: string[]): DevOptions {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
-  for (const url of values.url) if (!/^https?:\/\//.test(url)) throw new Error(`-u expects an http(s) URL, got ${url}`);
+  for (const url of values.url) if (!isHttpUrl(url)) throw new Error(`-u expects an http(s) URL, got ${url}`);
+  for (const name of values["allowed-host"]) {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`--allowed-host expects a host name without scheme or port, e.g. ferry, got ${name}`);
+  }
   return {
     port,
     host: values.host,
+    allowedHosts: values["allowed-host"].map((name) => name.toLowerCase()),
     database: values["in-memory"] ? ":memory:" : values.db,
     urls: values.url,
     example: values.example,

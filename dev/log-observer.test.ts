@@ -17,6 +17,10 @@ describe("dev server log lines", () => {
     expect(describeWaiting({ type: "concurrency", key: "conc:fn:shop-fulfil:", since: at })).toBe("waiting for capacity on conc:fn:shop-fulfil:");
   });
 
+  it("names a time no date can hold instead of throwing", () => {
+    expect(describeWaiting({ type: "waiting-for-event", stepId: "s", event: "x/y", until: 9e15 })).toBe("waiting for x/y until 9000000000000000 ms");
+  });
+
   it("logs each step with its outcome and duration, and each run's end", () => {
     const step = { runId: "01RUN", id: "h", name: "charge", status: "Completed", attempts: 1, errors: [], startedAt: 100, endedAt: 112, version: 1, kind: "run" } as unknown as StepRecord;
     observer.stepFinished?.(run(), step);

@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import type { EngineObserver, RunRecord, SerializedError, StepRecord, WaitingReason } from "../core";
+import { isoTime } from "../core/api/iso-time";
 
 /** Where log lines go (stdout by default; tests capture them). */
 export type LogSink = (line: string) => void;
@@ -32,7 +33,8 @@ export function createLogObserver(sink: LogSink = (line) => process.stdout.write
   };
 }
 
-const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+// A log line must not throw inside the engine over a time no date can hold (a wait of 1,000,000y).
+const clockTime = (ms: number) => isoTime(ms)?.slice(11, 19) ?? `${ms} ms`;
 
 /** Why a run is not executing, in words. */
 export function describeWaiting(waiting: WaitingReason): string {

@@ -48,6 +48,8 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
       idle: () => engine.idle(),
     },
     (message, error) => observer.problem?.(message, error),
+    // The bound name is how clients reach it; localhost and IP addresses are always accepted.
+    { allowedHosts: [options.host.toLowerCase(), ...(options.allowedHosts ?? [])] },
   );
   try {
     await new Promise<void>((resolve, reject) => {

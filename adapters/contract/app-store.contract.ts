@@ -48,5 +48,21 @@ export function describeAppStoreContract(name: string, make: () => Promise<AppSt
       await store.putFunction(aFunction({ id: "other-c", appId: "other" }), null);
       expect((await store.listFunctions()).map((fn) => fn.id).sort()).toEqual(["app-a", "app-b", "other-c"]);
     });
+
+    it("starts the registry version at 0 and moves it by one per bump from the current version", async () => {
+      const store = await make();
+      expect(await store.getRegistryVersion()).toBe(0);
+      await store.bumpRegistryVersion(0);
+      await store.bumpRegistryVersion(1);
+      expect(await store.getRegistryVersion()).toBe(2);
+    });
+
+    it("refuses a registry version bump from a stale version", async () => {
+      const store = await make();
+      await store.bumpRegistryVersion(0);
+      await expect(store.bumpRegistryVersion(0)).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.bumpRegistryVersion(5)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.getRegistryVersion()).toBe(1);
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import {
   defaultSettings,
+  dropJob,
   FunctionCatalog,
   handleJob,
   type AlarmClock,
@@ -12,6 +13,7 @@ import {
 import { openDatabase } from "./sqlite/database";
 import { createSqliteStores } from "./sqlite/sqlite-stores";
 import { SqliteSweeper } from "./sqlite/sqlite-sweeper";
+import { QueueEventBus } from "./queue-event-bus";
 import { SqliteJobQueue } from "./sqlite-job-queue";
 import { SystemClock } from "./system-clock";
 import { UlidIds } from "./ulid-ids";
@@ -66,6 +68,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     ...stores,
     queue,
     timers: queue,
+    bus: new QueueEventBus(queue),
     caller: options.caller,
     catalog: new FunctionCatalog(stores.apps, () => clock.now()),
     observer,
@@ -87,7 +90,10 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     queue,
     db,
     start: () => {
-      queue.start((job, delivery) => handleJob(deps, job, delivery));
+      queue.start(
+        (job, delivery) => handleJob(deps, job, delivery),
+        (job, deliveries, error) => dropJob(deps, job, deliveries, error),
+      );
       sweep();
     },
     idle: () => queue.idle(),

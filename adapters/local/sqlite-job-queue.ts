@@ -1,8 +1,11 @@
 import type Database from "better-sqlite3";
-import type { AlarmClock, Delivery, EngineObserver, Job, RunQueue, TimerRecord, Timers } from "../../core";
+import { jobGroup, jobId, type AlarmClock, type Delivery, type EngineObserver, type Job, type RunQueue, type TimerRecord, type Timers } from "../../core";
 
 /** Runs one job; a rejection makes the queue deliver it again later. */
 export type JobHandler = (job: Job, delivery: Delivery) => Promise<void>;
+
+/** Called when a job failed its last delivery, before it is removed (see `dropJob`). */
+export type DropHandler = (job: Job, deliveries: number, error: unknown) => Promise<void>;
 
 /** Tuning of the local queue. */
 export interface JobQueueOptions {
@@ -11,6 +14,9 @@ export interface JobQueueOptions {
   /** Deliveries before a failing job is dropped and reported. @default 10 */
   maxDeliveries?: number;
 }
+
+/** A job may start when no job of its group is running (jobs without a group always may). */
+const groupFree = "(j.grp IS NULL OR NOT EXISTS (SELECT 1 FROM jobs l WHERE l.grp = j.grp AND l.leased_until IS NOT NULL))";
 
 interface Row {
   seq: number;
@@ -31,6 +37,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   private readonly maxDeliveries: number;
   private readonly statements;
   private handler?: JobHandler;
+  private onDrop?: DropHandler;
   private running = 0;
   private pumpScheduled = false;
   private alarm?: { at: number; cancel: () => void };
@@ -45,18 +52,22 @@ export class SqliteJobQueue implements RunQueue, Timers {
     this.concurrency = options.concurrency ?? 64;
     this.maxDeliveries = options.maxDeliveries ?? 10;
     this.statements = {
-      insert: db.prepare("INSERT INTO jobs (timer_id, run_at, job) VALUES (?, ?, ?)"),
+      // A job already queued (or running) under the same id is the same work: keep the first.
+      insert: db.prepare("INSERT INTO jobs (timer_id, grp, run_at, job) VALUES (?, ?, ?, ?) ON CONFLICT (timer_id) DO NOTHING"),
       detachLeasedTimer: db.prepare("UPDATE jobs SET timer_id = NULL WHERE timer_id = ? AND leased_until IS NOT NULL"),
       upsertTimer: db.prepare(
-        `INSERT INTO jobs (timer_id, run_at, job) VALUES (?, ?, ?)
-         ON CONFLICT(timer_id) DO UPDATE SET run_at = excluded.run_at, job = excluded.job, deliveries = 0`,
+        `INSERT INTO jobs (timer_id, grp, run_at, job) VALUES (?, ?, ?, ?)
+         ON CONFLICT(timer_id) DO UPDATE SET grp = excluded.grp, run_at = excluded.run_at, job = excluded.job, deliveries = 0`,
       ),
       cancelTimer: db.prepare("DELETE FROM jobs WHERE timer_id = ? AND leased_until IS NULL"),
-      due: db.prepare("SELECT seq, job, deliveries FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
-      // Picks and leases due jobs in one statement; `deliveries` comes back already counted.
+      due: db.prepare(`SELECT seq, job, deliveries FROM jobs j WHERE leased_until IS NULL AND run_at <= ? AND ${groupFree} ORDER BY run_at, seq LIMIT ?`),
+      // Picks and leases due jobs in one statement, the first of each free group (FIFO per
+      // group, like SQS FIFO); `deliveries` comes back already counted.
       lease: db.prepare(
         `UPDATE jobs SET leased_until = @now, deliveries = deliveries + 1
-         WHERE seq IN (SELECT seq FROM jobs WHERE leased_until IS NULL AND run_at <= @now ORDER BY run_at, seq LIMIT @limit)
+         WHERE seq IN (
+           SELECT MIN(seq) FROM jobs j WHERE leased_until IS NULL AND run_at <= @now AND ${groupFree}
+           GROUP BY COALESCE(grp, seq) ORDER BY MIN(run_at), MIN(seq) LIMIT @limit)
          RETURNING seq, job, deliveries`,
       ),
       ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
@@ -67,14 +78,14 @@ export class SqliteJobQueue implements RunQueue, Timers {
     };
     this.upsert = db.transaction((timer: TimerRecord) => {
       this.statements.detachLeasedTimer.run(timer.id);
-      this.statements.upsertTimer.run(timer.id, timer.at, JSON.stringify(timer.job));
+      this.statements.upsertTimer.run(timer.id, jobGroup(timer.job), timer.at, JSON.stringify(timer.job));
     });
   }
 
   private readonly upsert: (timer: TimerRecord) => void;
 
   async enqueue(job: Job): Promise<void> {
-    this.statements.insert.run(null, this.clock.now(), JSON.stringify(job));
+    this.statements.insert.run(jobId(job), jobGroup(job), this.clock.now(), JSON.stringify(job));
     this.schedulePump();
   }
 
@@ -92,8 +103,9 @@ export class SqliteJobQueue implements RunQueue, Timers {
    * Starts delivering jobs to `handler`. Jobs that were in flight when a previous process died
    * are handed out again, flagged as redelivered.
    */
-  start(handler: JobHandler): void {
+  start(handler: JobHandler, onDrop?: DropHandler): void {
     this.handler = handler;
+    this.onDrop = onDrop;
     this.statements.releaseAll.run();
     this.schedulePump();
   }
@@ -166,11 +178,15 @@ export class SqliteJobQueue implements RunQueue, Timers {
       });
   }
 
-  /** A handler threw: deliver again with backoff, so a transient fault does not lose work. */
-  private failed(row: Row, job: Job, error: unknown): void {
+  /**
+   * A handler threw: deliver again with backoff, so a transient fault does not lose work. After
+   * the last delivery the drop handler fails the job's run, so no run is left silent.
+   */
+  private async failed(row: Row, job: Job, error: unknown): Promise<void> {
     const deliveries = row.deliveries;
     if (deliveries >= this.maxDeliveries) {
-      this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
+      if (this.onDrop) await this.onDrop(job, deliveries, error);
+      else this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
       this.statements.ack.run(row.seq);
       return;
     }

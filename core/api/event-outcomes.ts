@@ -4,13 +4,14 @@ import type { BatchState } from "../flow/batch";
 import type { DebounceState } from "../flow/debounce";
 import { functionKey } from "../flow/flow-keys";
 import type { SkipRecord } from "../ports/flow-stores";
+import { isoTime } from "./iso-time";
 
 /** What became of an event for each function it triggered, besides the runs it started. */
 export interface EventOutcomes {
   /** Deliberately not run: rate limit, idempotency, debounce superseded, singleton. */
-  skipped: { function_id: string; reason: SkipRecord["reason"]; at: string; key?: string; superseded_by?: string }[];
+  skipped: { function_id: string; reason: SkipRecord["reason"]; at: string | null; key?: string; superseded_by?: string }[];
   /** Held by flow control and not run yet. */
-  pending: { function_id: string; reason: "debounce" | "batch"; until?: string; batch_size?: number }[];
+  pending: { function_id: string; reason: "debounce" | "batch"; until?: string | null; batch_size?: number }[];
 }
 
 /**
@@ -26,7 +27,7 @@ export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<
     skipped: skips.map((skip) => ({
       function_id: skip.functionId,
       reason: skip.reason,
-      at: new Date(skip.at).toISOString(),
+      at: isoTime(skip.at),
       ...(skip.key !== undefined ? { key: skip.key } : {}),
       ...(skip.supersededBy ? { superseded_by: skip.supersededBy } : {}),
     })),
@@ -36,7 +37,7 @@ export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<
   for (const { fn } of index.match(event)) {
     if (fn.flow.debounce) {
       const state = await deps.flow.getState<DebounceState>(functionKey("debounce", fn, fn.flow.debounce.key, event));
-      if (state?.value.event.id === eventId) outcomes.pending.push({ function_id: fn.id, reason: "debounce", until: new Date(state.value.fireAt).toISOString() });
+      if (state?.value.event.id === eventId) outcomes.pending.push({ function_id: fn.id, reason: "debounce", until: isoTime(state.value.fireAt) });
     }
     if (fn.flow.batch) {
       const state = await deps.flow.getState<BatchState>(functionKey("batch", fn, fn.flow.batch.key, event));
@@ -44,7 +45,7 @@ export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<
         outcomes.pending.push({
           function_id: fn.id,
           reason: "batch",
-          until: new Date(state.value.firstAt + fn.flow.batch.timeoutMs).toISOString(),
+          until: isoTime(state.value.firstAt + fn.flow.batch.timeoutMs),
           batch_size: state.value.events.length,
         });
       }

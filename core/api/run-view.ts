@@ -1,8 +1,12 @@
 import type { FunctionRecord } from "../model/app";
 import type { RunRecord } from "../model/run";
 import type { StepRecord } from "../model/step";
+import { isoTime } from "./iso-time";
 
-/** A run as the REST API shows it: Inngest's v1 fields first, Ferry's additions after. */
+/**
+ * A run as the REST API shows it: Inngest's v1 fields first, Ferry's additions after. Times are
+ * ISO strings, or null where the stored time cannot be shown as a date (see `isoTime`).
+ */
 export interface RunView {
   run_id: string;
   status: RunRecord["status"];
@@ -14,7 +18,7 @@ export interface RunView {
   error?: unknown;
   app_id: string;
   event_ids: string[];
-  created_at: string;
+  created_at: string | null;
   waiting?: unknown;
   replay_of?: string;
   parent_run_id?: string;
@@ -30,14 +34,12 @@ export interface StepView {
   attempts: number;
   output?: unknown;
   error?: unknown;
-  errors: { attempt: number; at: string; error: unknown }[];
-  started_at: string;
+  errors: { attempt: number; at: string | null; error: unknown }[];
+  started_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
   opts?: Record<string, unknown>;
 }
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** Maps a run (and optionally its steps) to the API shape. */
 export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRecord): RunView {
@@ -47,11 +49,11 @@ export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRec
     output: run.output ?? null,
     event_id: run.events[0]?.id ?? null,
     function_id: fn?.id ?? run.functionId,
-    run_started_at: iso(run.startedAt ?? run.createdAt),
-    ended_at: iso(run.endedAt),
+    run_started_at: isoTime(run.startedAt ?? run.createdAt),
+    ended_at: isoTime(run.endedAt),
     app_id: run.appId,
     event_ids: run.events.map((event) => event.id),
-    created_at: new Date(run.createdAt).toISOString(),
+    created_at: isoTime(run.createdAt),
   };
   if (run.error) view.error = run.error;
   if (run.waiting) view.waiting = waitingView(run.waiting);
@@ -65,7 +67,7 @@ function waitingView(waiting: NonNullable<RunRecord["waiting"]>): Record<string,
   const view: Record<string, unknown> = { ...waiting };
   for (const key of ["until", "at"] as const) {
     const value = view[key];
-    if (typeof value === "number") view[key] = new Date(value).toISOString();
+    if (typeof value === "number") view[key] = isoTime(value);
   }
   return view;
 }
@@ -79,9 +81,9 @@ export function toStepView(step: StepRecord): StepView {
     kind: step.kind,
     status: step.status,
     attempts: step.attempts,
-    errors: step.errors.map((e) => ({ attempt: e.attempt, at: new Date(e.at).toISOString(), error: e.error })),
-    started_at: new Date(step.startedAt).toISOString(),
-    ended_at: iso(step.endedAt),
+    errors: step.errors.map((e) => ({ attempt: e.attempt, at: isoTime(e.at), error: e.error })),
+    started_at: isoTime(step.startedAt),
+    ended_at: isoTime(step.endedAt),
     duration_ms: step.endedAt === undefined ? null : step.endedAt - step.startedAt,
   };
   if (step.opts) view.opts = step.opts;

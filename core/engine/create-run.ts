@@ -1,30 +1,34 @@
+import { ConflictError } from "../errors";
 import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
 import type { ParentLink, RunRecord } from "../model/run";
+import { carryOut } from "./carry-out";
 import type { EngineDeps } from "./deps";
+import { deriveRunEffects } from "./run-effects";
+import { convergeRun } from "./run-transition";
 
-/** Optional links of a new run. */
+/** How a new run starts. */
 export interface NewRunOptions {
+  /** The run's id: derived from what started it, so starting it again finds the same run. */
+  id: string;
   parent?: ParentLink;
   replayOf?: string;
-  /** A run id claimed beforehand (singleton). */
-  id?: string;
   /** When the first call may happen (throttle); now when absent. */
   startAt?: number;
   /** Seconds of head start for capacity (priority.run). */
   priority?: number;
 }
 
-/** Starts a run of `fn` for `events` and queues its first call. */
-export async function createRun(
-  deps: EngineDeps,
-  fn: FunctionRecord,
-  events: FerryEvent[],
-  options: NewRunOptions = {},
-): Promise<RunRecord> {
+/**
+ * Creates a run (if absent) and issues its start: the first call (or its throttle timer),
+ * cancelOn waits, `timeouts.start`. When the run exists already (the same event routed again),
+ * nothing is created twice: its follow-up work is re-derived instead, in case the first
+ * attempt stopped halfway.
+ */
+export async function createRun(deps: EngineDeps, fn: FunctionRecord, events: FerryEvent[], options: NewRunOptions): Promise<RunRecord> {
   const now = deps.clock.now();
   const run: RunRecord = {
-    id: options.id ?? deps.ids.ulid(),
+    id: options.id,
     functionId: fn.id,
     appId: fn.appId,
     functionVersion: fn.version,
@@ -40,10 +44,13 @@ export async function createRun(
     createdAt: now,
     version: 1,
   };
-  await deps.runs.putRun(run, null);
+  try {
+    await deps.runs.putRun(run, null);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return (await convergeRun(deps, run.id)) ?? run;
+  }
   deps.observer.runStarted?.(run);
-  const first = { type: "call", runId: run.id, attempt: 0 } as const;
-  if (run.waiting?.type === "throttled") await deps.timers.schedule({ id: `start:${run.id}`, at: run.waiting.until, job: first });
-  else await deps.queue.enqueue(first);
+  await carryOut(deps, deriveRunEffects(run, fn));
   return run;
 }

@@ -3,6 +3,7 @@ import type {
   BacklogStore,
   Clock,
   EngineObserver,
+  EventBus,
   EventStore,
   FlowStateStore,
   FunctionCaller,
@@ -54,6 +55,7 @@ export interface EngineDeps {
   skips: SkipStore;
   queue: RunQueue;
   timers: Timers;
+  bus: EventBus;
   caller: FunctionCaller;
   catalog: FunctionCatalog;
   observer: EngineObserver;

@@ -1,35 +1,33 @@
 import { serializeError } from "../errors";
 import { interpretResponse, type CallOutcome } from "../execution/call-outcome";
 import type { FunctionRecord } from "../model/app";
-import type { Job } from "../model/job";
+import type { FerryEvent } from "../model/event";
+import { jobId } from "../model/job";
 import { isTerminal, type RunRecord } from "../model/run";
 import { buildCallRequest, callUrl } from "../protocol/call-request";
+import { acquireSlots, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
 import { applyOps } from "./apply-ops";
+import type { CallContext, CallJob } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
 import { mutateRun } from "./run-mutation";
-import { acquireSlots, backlogId, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
-import type { FerryEvent } from "../model/event";
+import { transitionRun } from "./run-transition";
 
-/** A call job: discovery (`stepId` absent) or execution of one planned step. */
-export type CallJob = Extract<Job, { type: "call" }>;
+export type { CallContext, CallJob } from "./call-context";
 
 /** Calls the function for a run and carries out what it answered. */
-export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = false): Promise<void> {
+export async function executeCall(deps: EngineDeps, job: CallJob): Promise<void> {
   const run = await deps.runs.getRun(job.runId);
-  if (!run || isTerminal(run.status)) return;
+  if (!run || isTerminal(run.status) || (await isStale(deps, run, job))) return;
   const fn = await deps.catalog.get(run.functionId);
   if (!fn) {
     await finishRun(deps, run.id, { status: "Failed", error: { name: "Error", message: `function ${run.functionId} is not registered` } });
     return;
   }
-  if (job.stepId) {
-    const step = await deps.runs.getStep(run.id, job.stepId);
-    if (step?.memo) return; // a duplicate delivery of a step that already finished
-  }
   const slots = concurrencySlots(fn, fn.flow, run.events[0] as FerryEvent);
-  const leaseId = slots.length ? `${backlogId(job)}:${deps.ids.ulid()}` : undefined;
+  // The lease is named by the job, so a redelivered job finds its own lease instead of taking a second slot.
+  const leaseId = slots.length ? jobId({ ...job, parked: undefined }) : undefined;
   if (leaseId) {
     const acquired = await acquireSlots(deps.flow, slots, leaseId, deps.clock.now(), deps.settings.leaseMs);
     if (!acquired.ok) {
@@ -38,7 +36,7 @@ export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = 
     }
   }
   try {
-    await callAndApply(deps, run, fn, job, redelivered);
+    await callAndApply(deps, run, fn, job);
   } finally {
     if (leaseId) {
       const free = await releaseSlots(deps.flow, slots, leaseId, deps.clock.now());
@@ -47,10 +45,22 @@ export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = 
   }
 }
 
-async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRecord, job: CallJob, redelivered: boolean): Promise<void> {
+/**
+ * A call that no longer matches the run: a discovery for a position the run has left or
+ * already discovered, or a step that finished, is no longer pending, or moved to another
+ * attempt. Dropping it is what keeps two calls from both running the next step inline.
+ */
+async function isStale(deps: EngineDeps, run: RunRecord, job: CallJob): Promise<boolean> {
+  if (job.stepId === undefined) return job.position !== undefined && (run.stack.length !== job.position || run.discovered === job.position);
+  const op = run.pending[job.stepId];
+  if (!op || op.kind !== "step" || (op.attempt !== undefined && op.attempt !== job.attempt)) return true;
+  return (await deps.runs.getStep(run.id, job.stepId))?.memo !== undefined;
+}
+
+async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRecord, job: CallJob): Promise<void> {
   let run = initial;
-  if (run.waiting && (run.waiting.type === "queued" || run.waiting.type === "throttled" || run.waiting.type === "concurrency")) {
-    run = (await markStarted(deps, fn, run.id)) ?? run;
+  if (run.startedAt === undefined || run.waiting?.type === "queued" || run.waiting?.type === "throttled" || run.waiting?.type === "concurrency") {
+    run = (await markStarted(deps, run.id)) ?? run;
   }
   const steps = await deps.runs.listSteps(run.id);
   const memo: Record<string, unknown> = {};
@@ -66,20 +76,10 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
     attempt: job.attempt,
     maxAttempts: fn.retries + 1,
     disableImmediateExecution: Object.keys(run.pending).some((id) => id !== job.stepId),
-    queueItemId: `${run.id}:${job.stepId ?? "step"}:${job.attempt}`,
+    queueItemId: jobId(job),
   });
   const outcome = await callFunction(deps, fn, run, job, JSON.stringify(body));
-  await applyOutcome(deps, outcome, { run, fn, job, callStart, redelivered });
-}
-
-/** What the outcome handlers need to know about the call. */
-export interface CallContext {
-  run: RunRecord;
-  fn: FunctionRecord;
-  job: CallJob;
-  /** When the call started: events since then may satisfy a wait it asks for. */
-  callStart: number;
-  redelivered: boolean;
+  await applyOutcome(deps, outcome, { run, fn, job, callStart });
 }
 
 const outcomeHandlers = {
@@ -113,19 +113,14 @@ async function callFunction(deps: EngineDeps, fn: FunctionRecord, run: RunRecord
   }
 }
 
-/** Clears a start-time waiting reason; the first time, records the start and arms `timeouts.finish`. */
-async function markStarted(deps: EngineDeps, fn: FunctionRecord, runId: string): Promise<RunRecord | undefined> {
+/** Clears a start-time waiting reason; the first time, records the start (which arms `timeouts.finish`). */
+async function markStarted(deps: EngineDeps, runId: string): Promise<RunRecord | undefined> {
   const now = deps.clock.now();
-  const result = await mutateRun(deps, runId, (run) => {
+  const result = await transitionRun(deps, runId, (run) => {
     run.waiting = undefined;
-    const first = run.startedAt === undefined;
     run.startedAt ??= now;
-    return { run, result: first };
+    return { run, result: true };
   });
-  const finishMs = fn.flow.timeouts?.finishMs;
-  if (result?.result && finishMs !== undefined) {
-    await deps.timers.schedule({ id: `timeout-finish:${runId}`, at: now + finishMs, job: { type: "run-timeout", runId, kind: "finish" } });
-  }
   return result?.run;
 }
 
@@ -141,12 +136,16 @@ async function markStarted(deps: EngineDeps, fn: FunctionRecord, runId: string):
 async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, slots: ConcurrencySlot[], key: string, retryAt: number): Promise<void> {
   const now = deps.clock.now();
   const score = run.createdAt - (run.priority ?? 0) * 1000;
-  await deps.backlog.park({ key, id: backlogId(job), score, job });
+  // Ties in score go in arrival order: event ids are ULIDs, derived run ids are not monotonic.
+  const parked = { ...job, parked: deps.ids.ulid() };
+  await deps.backlog.park({ key, id: `${run.events[0]?.id ?? ""}.${jobId({ ...job, parked: undefined })}`, score, job: parked });
+  // Only what the API shows changes here: no follow-up work depends on it.
   await mutateRun(deps, run.id, (current) => {
     if (current.waiting?.type === "concurrency" && current.waiting.key === key) return undefined;
     current.waiting = { type: "concurrency", key, since: now };
     return { run: current, result: true };
   });
   for (const slot of slots) await wakeParked(deps.backlog, deps.queue, slot.key, await freeCapacity(deps.flow, slot.key, now));
-  await deps.timers.schedule({ id: `concurrency:${key}`, at: retryAt, job: { type: "concurrency-recheck", key } });
+  const recheck = { type: "concurrency-recheck", key } as const;
+  await deps.timers.schedule({ id: jobId(recheck), at: retryAt, job: recheck });
 }

@@ -1,19 +1,16 @@
 import type { CallOutcome } from "../execution/call-outcome";
 import { backoffDelay } from "../execution/retry-policy";
+import type { CallContext } from "./call-context";
 import type { EngineDeps } from "./deps";
-import type { CallContext } from "./execute-call";
 import { finishRun } from "./finish-run";
-import { mutateRun } from "./run-mutation";
+import { transitionRun } from "./run-transition";
 import { mutateStep } from "./step-mutation";
-
-/** Timer id of a run's pending retry (one per step, `step` for discovery). */
-export function retryTimerId(runId: string, stepId: string | undefined): string {
-  return `retry:${runId}:${stepId ?? "step"}`;
-}
 
 /**
  * The call as a whole failed (the endpoint was down, code outside a step threw, the SDK said
- * no-retry). Retries the same call with backoff while attempts remain, else fails the run.
+ * no-retry). Retries the same call with backoff while attempts remain, else fails the run. The
+ * retry is recorded in the run (the step's next attempt, or the owed discovery's), and its
+ * timer follows from that state.
  */
 export async function handleFunctionError(
   deps: EngineDeps,
@@ -21,10 +18,10 @@ export async function handleFunctionError(
   { run, fn, job }: CallContext,
 ): Promise<void> {
   const now = deps.clock.now();
-  if (job.stepId) {
-    const stepId = job.stepId;
+  const stepId = job.stepId;
+  if (stepId) {
     await mutateStep(deps, run.id, stepId, (step) =>
-      step ? { ...step, attempts: job.attempt + 1, errors: [...step.errors, { attempt: job.attempt, at: now, error: outcome.error }].slice(-20) } : undefined,
+      step && !step.memo ? { ...step, attempts: job.attempt + 1, errors: [...step.errors, { attempt: job.attempt, at: now, error: outcome.error }].slice(-20) } : undefined,
     );
   }
   const maxAttempts = fn.retries + 1;
@@ -33,11 +30,18 @@ export async function handleFunctionError(
     return;
   }
   const at = Math.max(now + backoffDelay(job.attempt, deps.ids.random(), deps.settings.retryBaseDelay), outcome.retryAt ?? 0);
-  const updated = await mutateRun(deps, run.id, (current) => {
-    current.waiting = { type: "retrying", stepId: job.stepId, attempt: job.attempt + 1, at };
+  const updated = await transitionRun(deps, run.id, (current) => {
+    if (stepId) {
+      const op = current.pending[stepId];
+      if (!op || (op.attempt ?? job.attempt) !== job.attempt) return undefined;
+      current.pending[stepId] = { ...op, attempt: job.attempt + 1, retryAt: at };
+    } else {
+      if (current.stack.length !== (job.position ?? current.stack.length) || current.discovered === current.stack.length) return undefined;
+      current.discoveryRetry = { position: current.stack.length, attempt: job.attempt + 1, at };
+    }
+    current.waiting = { type: "retrying", stepId, attempt: job.attempt + 1, at };
     return { run: current, result: true };
   });
   if (!updated?.changed) return;
-  deps.observer.stepRetrying?.(updated.run, job.stepId ? await deps.runs.getStep(run.id, job.stepId) : undefined, outcome.error, at);
-  await deps.timers.schedule({ id: retryTimerId(run.id, job.stepId), at, job: { ...job, attempt: job.attempt + 1 } });
+  deps.observer.stepRetrying?.(updated.run, stepId ? await deps.runs.getStep(run.id, stepId) : undefined, outcome.error, at);
 }

@@ -1,7 +1,6 @@
 import { ValidationError } from "../errors";
-import type { EventInput, FerryEvent } from "../model/event";
+import type { EventInput, StoredEvent } from "../model/event";
 import type { EngineDeps } from "./deps";
-import { routeEvent } from "./route-event";
 
 /** Most events one request may carry (as Inngest's event API). */
 export const MAX_EVENTS_PER_REQUEST = 5000;
@@ -57,29 +56,32 @@ function validateEvent(raw: unknown, at: string, maxEventBytes: number): EventIn
 
 /**
  * Accepts already-validated events: deduplicates sender ids for 24 h, stores each event, then
- * routes it (new runs, resumed waits). Stores before routing so a crash never loses an
- * acknowledged event's record.
+ * publishes them to the bus, which routes them (new runs, resumed waits) as jobs. Stores before
+ * publishing so a crash never loses an acknowledged event's record. A sender id seen before
+ * answers with the first event's id, and makes sure that event is stored and published: the
+ * request that claimed it may have stopped halfway (routing it again changes nothing).
  */
 export async function ingestEvents(deps: EngineDeps, inputs: EventInput[]): Promise<IngestResult> {
   const ids: string[] = [];
-  const accepted: FerryEvent[] = [];
+  const accepted: StoredEvent[] = [];
   for (const input of inputs) {
     const now = deps.clock.now();
-    const id = deps.ids.ulid();
-    if (input.id) {
-      const holder = await deps.events.claimExternalId(input.id, id, now, now + deps.settings.eventIdTtl);
-      if (holder) {
-        ids.push(holder);
-        continue;
-      }
-    }
-    const event: FerryEvent = { id, name: input.name, data: input.data ?? {}, user: input.user ?? {}, ts: input.ts ?? now };
-    if (input.v) event.v = input.v;
-    await deps.events.putEvent({ ...event, externalId: input.id, receivedAt: now });
-    deps.observer.eventReceived?.(event.name, id);
+    const fresh = deps.ids.ulid();
+    const holder = input.id ? await deps.events.claimExternalId(input.id, fresh, now, now + deps.settings.eventIdTtl) : undefined;
+    const id = holder ?? fresh;
     ids.push(id);
+    const stored = holder ? await deps.events.getEvent(holder) : undefined;
+    if (stored) {
+      accepted.push(stored);
+      continue;
+    }
+    const event: StoredEvent = { id, name: input.name, data: input.data ?? {}, user: input.user ?? {}, ts: input.ts ?? now, externalId: input.id, receivedAt: now };
+    if (input.v) event.v = input.v;
+    if (!input.id) delete event.externalId;
+    await deps.events.putEvent(event);
+    deps.observer.eventReceived?.(event.name, id);
     accepted.push(event);
   }
-  for (const event of accepted) await routeEvent(deps, event);
+  if (accepted.length) await deps.bus.publish(accepted);
   return { ids };
 }

@@ -8,6 +8,7 @@ import { parseRegistration, type RegisteredFunction } from "../protocol/registra
 import { validateCron } from "../triggers/cron";
 import { cronTimerId, scheduleCrons } from "./cron-schedule";
 import type { EngineDeps } from "./deps";
+import { announceRegistryChange } from "./function-catalog";
 
 /** Result of a sync. */
 export interface RegisterResult {
@@ -20,7 +21,8 @@ export interface RegisterResult {
 /**
  * Registers (syncs) an app: validates every function first, so a bad registration changes
  * nothing, then stores the app and its functions, deactivates functions the app no longer
- * lists, and (re)schedules cron triggers.
+ * lists, bumps the registry version (so catalogs in other processes reload), and
+ * (re)schedules cron triggers.
  */
 export async function registerApp(deps: EngineDeps, body: unknown): Promise<RegisterResult> {
   const registration = parseRegistration(body);
@@ -58,6 +60,7 @@ export async function registerApp(deps: EngineDeps, body: unknown): Promise<Regi
     version: (existingApp?.version ?? 0) + 1,
   };
   await deps.apps.putApp(app, existingApp ? existingApp.version : null);
+  await announceRegistryChange(deps.apps);
   deps.catalog.invalidate();
   for (const fn of functions) {
     const stored = await deps.catalog.get(fn.id);

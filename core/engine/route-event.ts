@@ -1,38 +1,65 @@
-import { matches } from "../expressions/cel";
 import type { FerryEvent, StoredEvent } from "../model/event";
+import type { ParentLink } from "../model/run";
 import type { WaitRecord } from "../model/wait";
 import { admitEvent } from "../flow/admit-event";
-import { cancelRun } from "./run-controls";
+import { startRun } from "../flow/start-run";
+import { completeStep } from "./complete-step";
 import type { EngineDeps } from "./deps";
-import { resumeWait } from "./resume-wait";
+import { cancelRun } from "./run-controls";
+import { convergeRun } from "./run-transition";
+import { memoizeStep } from "./step-mutation";
+import { toWireEvent, waitMatches } from "./wire-event";
+
+export { toWireEvent, waitMatches } from "./wire-event";
 
 /**
- * Everything an accepted event can cause: runs of the functions it triggers (through flow
- * control), resumed runs that were waiting for it, and cancelled runs whose cancelOn it matches.
+ * Everything a stored event can cause: runs of the functions it triggers (through flow
+ * control), resumed runs that were waiting for it, and cancelled runs whose cancelOn it
+ * matches. Every part converges, so routing the same event again changes nothing that was
+ * done and finishes anything a stopped attempt left undone. With `functionId`, the event
+ * starts that one function only (`step.invoke`).
  */
-export async function routeEvent(deps: EngineDeps, event: FerryEvent | StoredEvent): Promise<void> {
+export async function routeEvent(deps: EngineDeps, event: FerryEvent | StoredEvent, functionId?: string): Promise<void> {
   const wire = toWireEvent(event);
+  if (functionId !== undefined) return startInvoked(deps, wire, functionId);
   const index = await deps.catalog.index();
   for (const { fn } of index.match(wire)) await admitEvent(deps, fn, wire);
-  const waits = await deps.waits.listWaitsByEvent(wire.name);
   const now = deps.clock.now();
-  for (const wait of waits) {
+  for (const wait of await deps.waits.listWaitsByEvent(wire.name)) {
     if (!waitMatches(wait, wire)) continue;
-    if (wait.kind !== "cancel") await resumeWait(deps, wait, wire);
-    else if (wait.expiresAt > now && (await deps.waits.deleteWait(wait.id))) {
-      await cancelRun(deps, wait.runId, `cancelled by event ${wire.name} (${wire.id})`);
+    if (wait.kind === "cancel") {
+      if (wait.expiresAt > now) await cancelFor(deps, wait, wire);
+    } else if (!(await completeStep(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire))) {
+      // Someone else decided the step (a timeout, an earlier event): the wait is left over.
+      await deps.waits.deleteWait(wait.id);
     }
   }
 }
 
-/** True when an incoming event satisfies a wait's expression (`event` = trigger, `async` = incoming). */
-export function waitMatches(wait: WaitRecord, incoming: FerryEvent): boolean {
-  if (!wait.expression) return true;
-  return matches(wait.expression, { event: wait.triggerEvent, async: incoming });
+/** cancelOn matched. A cancel-wait that outlived its run marks an ending cut short: finish it. */
+async function cancelFor(deps: EngineDeps, wait: WaitRecord, event: FerryEvent): Promise<void> {
+  const run = await deps.runs.getRun(wait.runId);
+  if (!run) await deps.waits.deleteWait(wait.id);
+  else if (run.status === "Running") await cancelRun(deps, run.id, `cancelled by event ${event.name} (${event.id})`);
+  else await convergeRun(deps, run.id);
 }
 
-/** Strips storage-only fields so functions see exactly the wire shape. */
-export function toWireEvent(event: FerryEvent | StoredEvent): FerryEvent {
-  const { id, name, data, user, ts, v } = event;
-  return v === undefined ? { id, name, data, user, ts } : { id, name, data, user, ts, v };
+/** Starts the child run of a `step.invoke`, or fails the invoking step when there is no such function. */
+async function startInvoked(deps: EngineDeps, event: FerryEvent, functionId: string): Promise<void> {
+  const parent = parentOf(event);
+  const fn = await deps.catalog.get(functionId);
+  if (fn) {
+    await startRun(deps, fn, [event], parent ? { parent } : {});
+    return;
+  }
+  if (!parent) return;
+  const error = { name: "Error", message: `step.invoke: no function with id ${JSON.stringify(functionId)} is registered` };
+  await memoizeStep(deps, { runId: parent.runId, id: parent.stepId, name: parent.stepId, kind: "invoke" }, { error }, "Failed");
+  await deps.queue.enqueue({ type: "wake", runId: parent.runId, stepId: parent.stepId });
+}
+
+/** The invoking run and step, from the `_inngest` block of a `function.invoked` event. */
+function parentOf(event: FerryEvent): ParentLink | undefined {
+  const meta = event.data._inngest as { source_run_id?: unknown; source_step_id?: unknown } | undefined;
+  return typeof meta?.source_run_id === "string" && typeof meta.source_step_id === "string" ? { runId: meta.source_run_id, stepId: meta.source_step_id } : undefined;
 }

@@ -1,5 +1,5 @@
 import { NotFoundError } from "../errors";
-import { isTerminal, type RunRecord } from "../model/run";
+import type { RunRecord } from "../model/run";
 import { createRun } from "./create-run";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
@@ -12,7 +12,7 @@ import { finishRun } from "./finish-run";
 export async function cancelRun(deps: EngineDeps, runId: string, reason = "cancelled through the API"): Promise<RunRecord> {
   const run = await deps.runs.getRun(runId);
   if (!run) throw new NotFoundError(`no run with id ${runId}`);
-  if (!isTerminal(run.status)) await finishRun(deps, runId, { status: "Cancelled", reason });
+  await finishRun(deps, runId, { status: "Cancelled", reason });
   return (await deps.runs.getRun(runId)) ?? run;
 }
 
@@ -22,5 +22,6 @@ export async function replayRun(deps: EngineDeps, runId: string): Promise<RunRec
   if (!run) throw new NotFoundError(`no run with id ${runId}`);
   const fn = await deps.catalog.get(run.functionId);
   if (!fn) throw new NotFoundError(`function ${run.functionId} of run ${runId} is no longer registered`);
-  return createRun(deps, fn, run.events, { replayOf: run.id });
+  // A replay is a new run each time it is asked for: its id is fresh, not derived.
+  return createRun(deps, fn, run.events, { id: deps.ids.ulid(), replayOf: run.id });
 }

@@ -5,6 +5,15 @@ import type { EngineDeps } from "./deps";
 
 const MAX_CONFLICT_RETRIES = 50;
 
+/** A run after `mutateRun`: as written (with the state it replaced) or as found. */
+export interface RunMutation<T> {
+  run: RunRecord;
+  result?: T;
+  changed: boolean;
+  /** The state the write replaced; present when `changed`. */
+  previous?: RunRecord;
+}
+
 /**
  * Applies `decide` to the latest run and writes the result with a compare-and-set on its
  * version, re-reading and deciding again when another worker won the race. `decide` returns
@@ -15,7 +24,7 @@ export async function mutateRun<T>(
   deps: EngineDeps,
   runId: string,
   decide: (run: RunRecord) => { run: RunRecord; result: T } | undefined,
-): Promise<{ run: RunRecord; result?: T; changed: boolean } | undefined> {
+): Promise<RunMutation<T> | undefined> {
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const current = await deps.runs.getRun(runId);
     if (!current) return undefined;
@@ -25,7 +34,7 @@ export async function mutateRun<T>(
     const next = { ...decision.run, version: current.version + 1 };
     try {
       await deps.runs.putRun(next, current.version);
-      return { run: next, result: decision.result, changed: true };
+      return { run: next, result: decision.result, changed: true, previous: current };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }

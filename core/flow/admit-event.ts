@@ -36,7 +36,7 @@ export async function admitEvent(deps: EngineDeps, fn: FunctionRecord, event: Fe
   if (flow.rateLimit) {
     const { limit, periodMs, key } = flow.rateLimit;
     const admitted = await mutateFlowState<RateLimitState, boolean>(deps.flow, functionKey("rate", fn, key, event), now, (state) => {
-      const decision = admitRateLimited(state, now, { limit, periodMs });
+      const decision = admitRateLimited(state, now, { limit, periodMs }, event.id);
       return decision.admitted ? { write: { put: decision.next, expiresAt: now + periodMs }, result: true } : { write: undefined, result: false };
     });
     if (!admitted) {

@@ -1,49 +1,76 @@
 import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
-import type { Job } from "../model/job";
+import { jobId, type Job } from "../model/job";
 import type { EngineDeps } from "../engine/deps";
 import { functionKey } from "./flow-keys";
 import { mutateFlowState } from "./flow-state";
-import { startRun } from "./start-run";
+import { runIdFor, startRun } from "./start-run";
 
-/** A batch being collected: its events in arrival order. Its id is its first event's id. */
+/**
+ * A batch being collected: its events in arrival order (its id is its first event's id), and a
+ * full batch whose run is being started. The full batch stays here until its run exists, so a
+ * crash between the two is finished by whichever delivery comes next.
+ */
 export interface BatchState {
   events: FerryEvent[];
   firstAt: number;
+  closing?: FerryEvent[];
 }
 
+/** Timer id of one batch: its flush job's id (user key values hashed). */
+export const batchTimerId = (key: string, batchId: string) => jobId({ type: "batch", functionId: "", key, batchId });
+
 /**
- * Adds the event to its key's batch. A full batch starts a run at once; the first event of a
- * batch starts the timer that flushes it after `timeout`.
+ * Adds the event to its key's batch (once, however often it is routed). A full batch starts a
+ * run at once; the first event of a batch starts the timer that flushes it after `timeout`.
  */
 export async function addToBatch(deps: EngineDeps, fn: FunctionRecord, event: FerryEvent): Promise<void> {
   const config = fn.flow.batch;
   if (!config) return;
   const now = deps.clock.now();
   const key = functionKey("batch", fn, config.key, event);
-  const outcome = await mutateFlowState<BatchState, { full?: FerryEvent[]; opened?: string }>(deps.flow, key, now, (state) => {
+  const seen = (list: FerryEvent[] | undefined) => list?.some((member) => member.id === event.id) ?? false;
+  const known = await deps.flow.getState<BatchState>(key);
+  // A full batch whose run was not started yet (its starter stopped halfway) goes first.
+  if (known?.value.closing) await closeBatch(deps, fn, key, known.value.closing);
+  if (!seen(known?.value.events) && !seen(known?.value.closing) && (await alreadyBatched(deps, fn, event))) return;
+  const outcome = await mutateFlowState<BatchState, { opened?: string }>(deps.flow, key, now, (state) => {
+    if (seen(state?.events) || seen(state?.closing)) return { write: undefined, result: {} };
     const events = [...(state?.events ?? []), event];
-    if (events.length >= config.maxSize) return { write: { delete: true }, result: { full: events } };
-    return { write: { put: { events, firstAt: state?.firstAt ?? now } }, result: { opened: state ? undefined : event.id } };
+    if (events.length >= config.maxSize) return { write: { put: { events: [], firstAt: now, closing: events } }, result: {} };
+    return { write: { put: { ...state, events, firstAt: state?.events.length ? state.firstAt : now } }, result: { opened: events.length === 1 ? event.id : undefined } };
   });
-  if (outcome.full) {
-    const first = outcome.full[0] as FerryEvent;
-    if (outcome.full.length > 1) await deps.timers.cancel(batchTimerId(key, first.id));
-    await startRun(deps, fn, outcome.full);
-  } else if (outcome.opened) {
-    await deps.timers.schedule({ id: batchTimerId(key, outcome.opened), at: now + config.timeoutMs, job: { type: "batch", functionId: fn.id, key, batchId: outcome.opened } });
+  const state = (await deps.flow.getState<BatchState>(key))?.value;
+  if (state?.closing) await closeBatch(deps, fn, key, state.closing);
+  const opened = outcome.opened ?? (state?.events[0]?.id === event.id ? event.id : undefined);
+  if (opened) {
+    await deps.timers.schedule({ id: batchTimerId(key, opened), at: (state?.firstAt ?? now) + config.timeoutMs, job: { type: "batch", functionId: fn.id, key, batchId: opened } });
   }
 }
 
-/** Timer id of one batch. */
-export const batchTimerId = (key: string, batchId: string) => `batch:${key}:${batchId}`;
+/** An event routed again after its batch was flushed: its batch's run lists it. */
+async function alreadyBatched(deps: EngineDeps, fn: FunctionRecord, event: FerryEvent): Promise<boolean> {
+  return (await deps.runs.listRunsByEvent(event.id)).some((run) => run.functionId === fn.id);
+}
+
+/** Starts the run of a full (or timed-out) batch, then forgets the batch. */
+async function closeBatch(deps: EngineDeps, fn: FunctionRecord, key: string, events: FerryEvent[]): Promise<void> {
+  const first = events[0] as FerryEvent;
+  await deps.timers.cancel(batchTimerId(key, first.id));
+  await startRun(deps, fn, events, { id: runIdFor(fn, events, "batch") });
+  await mutateFlowState<BatchState, void>(deps.flow, key, deps.clock.now(), (state) =>
+    state?.closing?.[0]?.id === first.id ? { write: state.events.length ? { put: { events: state.events, firstAt: state.firstAt } } : { delete: true }, result: undefined } : { write: undefined, result: undefined },
+  );
+}
 
 /** The batch timeout passed: start a run with what was collected, unless it already filled up. */
 export async function flushBatch(deps: EngineDeps, job: Extract<Job, { type: "batch" }>): Promise<void> {
   const fn = await deps.catalog.get(job.functionId);
+  if (!fn) return;
   const now = deps.clock.now();
-  const events = await mutateFlowState<BatchState, FerryEvent[] | undefined>(deps.flow, job.key, now, (state) =>
-    state && state.events[0]?.id === job.batchId ? { write: { delete: true }, result: state.events } : { write: undefined, result: undefined },
+  await mutateFlowState<BatchState, void>(deps.flow, job.key, now, (state) =>
+    state && !state.closing && state.events[0]?.id === job.batchId ? { write: { put: { events: [], firstAt: now, closing: state.events } }, result: undefined } : { write: undefined, result: undefined },
   );
-  if (events && fn) await startRun(deps, fn, events);
+  const state = (await deps.flow.getState<BatchState>(job.key))?.value;
+  if (state?.closing?.[0]?.id === job.batchId) await closeBatch(deps, fn, job.key, state.closing);
 }

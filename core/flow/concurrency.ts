@@ -1,6 +1,5 @@
 import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
-import type { Job } from "../model/job";
 import type { BacklogStore, FlowStateStore } from "../ports/flow-stores";
 import type { RunQueue } from "../ports/queue";
 import type { FlowConfig } from "./flow-config";
@@ -87,20 +86,17 @@ export async function freeCapacity(store: FlowStateStore, key: string, now: numb
   return item.value.limit - live(item.value, now).length;
 }
 
-/** Backlog id of a job: re-parking the same job replaces its entry. */
-export function backlogId(job: Extract<Job, { type: "call" }>): string {
-  return `${job.runId}:${job.stepId ?? "step"}:${job.attempt}`;
-}
-
-/** Moves up to `count` parked jobs of a key back to the queue, best score first. */
+/**
+ * Moves up to `count` parked jobs of a key back to the queue, best score first. The job is
+ * queued before its entry is removed: a crash between them wakes it twice (the second call is
+ * dropped as stale or deduplicated by its job id), never zero times.
+ */
 export async function wakeParked(backlog: BacklogStore, queue: RunQueue, key: string, count: number): Promise<number> {
   if (count <= 0) return 0;
   let woken = 0;
   for (const entry of await backlog.peek(key, Math.min(count, 1000))) {
-    if (await backlog.remove(key, entry.id)) {
-      await queue.enqueue(entry.job);
-      woken++;
-    }
+    await queue.enqueue(entry.job);
+    if (await backlog.remove(key, entry.id)) woken++;
   }
   return woken;
 }

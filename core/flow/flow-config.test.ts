@@ -42,9 +42,24 @@ describe("readFlowConfig", () => {
     [{ singleton: { mode: "later" } }, /singleton\.mode/],
     [{ idempotency: "event.data.id +" }, /idempotency/],
     [{ timeouts: { start: "soon" } }, /timeouts\.start/],
+    [{ timeouts: { start: -1 } }, /timeouts\.start: -1 is not a non-negative duration/],
+    [{ timeouts: { start: "-5m" } }, /timeouts\.start: "-5m" is not a non-negative duration/],
+    [{ timeouts: { finish: JSON.parse("1e400") } }, /timeouts\.finish: Infinity is not a non-negative duration/],
+    [{ timeouts: { finish: Number.NaN } }, /timeouts\.finish: NaN is not/],
+    [{ timeouts: { finish: "11y" } }, /timeouts\.finish: must be between 0s and 315576000s/],
+    [{ timeouts: { start: 9e15 } }, /timeouts\.start: must be between/],
+    [{ cancel: [{ event: "x", timeout: "-1d" }] }, /cancel\[0\]\.timeout: "-1d" is not a non-negative duration/],
+    [{ cancel: [{ event: "x", timeout: -1000 }] }, /cancel\[0\]\.timeout: -1000 is not/],
+    [{ cancel: [{ event: "x", timeout: "100000y" }] }, /cancel\[0\]\.timeout: must be between/],
   ])("rejects %p naming the function and field", (extra, message) => {
     expect(() => read(extra)).toThrow(ValidationError);
     expect(() => read(extra)).toThrow(message);
     expect(() => read(extra)).toThrow(/function "app-send"/);
+  });
+
+  it("accepts durations up to 10 years where no tighter range applies", () => {
+    const flow = read({ timeouts: { start: 0, finish: "10y" }, cancel: [{ event: "x", timeout: "30d" }] });
+    expect(flow.timeouts).toEqual({ startMs: 0, finishMs: 315_576_000_000 });
+    expect(flow.cancel[0]?.timeoutMs).toBe(30 * 86_400_000);
   });
 });

@@ -1,7 +1,7 @@
 import { compileExpression } from "../expressions/cel";
 import { ValidationError } from "../errors";
 import type { FunctionConfig } from "../model/function-config";
-import { parseDuration } from "../protocol/durations";
+import { MAX_DURATION_MS, parseDuration } from "../protocol/durations";
 
 /** Flow control of a function with durations in ms and defaults applied; what the decisions read. */
 export interface FlowConfig {
@@ -36,6 +36,8 @@ export const FlowLimits = {
   batchTimeout: { min: SECOND, max: 60 * SECOND },
   batchMaxSize: 1000,
   priorityRange: 600,
+  /** Where no tighter range applies (cancel timeouts, timeouts.start/finish): 0 .. 10 years. */
+  anyDuration: { min: 0, max: MAX_DURATION_MS },
 } as const;
 
 /**
@@ -60,10 +62,13 @@ export function readFlowConfig(functionId: string, raw: Record<string, unknown>)
     }
     return source;
   };
-  const duration = (field: string, value: unknown, range?: { min: number; max: number }): number => {
+  // Every duration has a range: a deadline past year 275760 cannot be stored as a date or shown.
+  const duration = (field: string, value: unknown, range: { min: number; max: number } = FlowLimits.anyDuration): number => {
     const ms = parseDuration(value);
-    if (ms === undefined) return fail(field, `${JSON.stringify(value)} is not a duration like "30s", "5m" or "1h"`);
-    if (range && (ms < range.min || ms > range.max)) fail(field, `must be between ${range.min / SECOND}s and ${range.max / SECOND}s`);
+    // JSON.stringify(Infinity) is "null"; String() names what was sent.
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    if (ms === undefined) return fail(field, `${shown} is not a non-negative duration like "30s", "5m" or "1h"`);
+    if (ms < range.min || ms > range.max) fail(field, `must be between ${range.min / SECOND}s and ${range.max / SECOND}s`);
     return ms;
   };
   const positiveInt = (field: string, value: unknown, min = 1): number => {

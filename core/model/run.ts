@@ -14,12 +14,30 @@ export type WaitingReason =
   | { type: "concurrency"; key: string; since: number }
   | { type: "throttled"; until: number };
 
-/** An op the run has started and not yet finished (a planned step, a sleep, a wait, an invoke). */
+/**
+ * An op the run has started and not yet finished (a planned step, a sleep, a wait, an invoke).
+ * It holds everything needed to issue its follow-up work again (the step call, the timer, the
+ * wait, the child run), so a job redelivered after a crash can re-derive what is missing from
+ * the run alone.
+ */
 export interface PendingOp {
   kind: "step" | "sleep" | "wait" | "invoke";
   /** The user's step id (display name on the wire falls back to it). */
   name: string;
+  /** When the op started; for a wait, when the call that asked for it started (look-back). */
   since: number;
+  /** step: the attempt the next call makes (0 first). */
+  attempt?: number;
+  /** step: the next attempt waits until then (a retry's backoff). */
+  retryAt?: number;
+  /** sleep: when it wakes; wait and invoke: when they time out (absent: never). */
+  until?: number;
+  /** wait: the awaited event name and its CEL condition. */
+  event?: string;
+  expression?: string;
+  /** invoke: the function to start and the payload of its `inngest/function.invoked` event. */
+  functionId?: string;
+  payload?: { data: Record<string, unknown>; user?: Record<string, unknown> };
 }
 
 /** Where an invoked run reports its result. */
@@ -47,6 +65,14 @@ export interface RunRecord {
   pending: Record<string, PendingOp>;
   /** True while parallel ops are in flight, so the SDK must not run a step immediately. */
   parallel: boolean;
+  /**
+   * The stack length of the last discovery call whose answer was applied. While it differs
+   * from `stack.length` the run owes a discovery call; when it equals it and nothing is
+   * pending, the function has nothing left to say (a stuck run, failed as such).
+   */
+  discovered?: number;
+  /** The discovery call owed at `position` failed as a whole and is retried at `at` with `attempt`. */
+  discoveryRetry?: { position: number; attempt: number; at: number };
   waiting?: WaitingReason;
   output?: unknown;
   error?: SerializedError;

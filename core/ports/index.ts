@@ -4,3 +4,4 @@ export type { RunQueue, Timers } from "./queue";
 export type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "./function-caller";
 export type { EngineObserver } from "./observer";
 export type { FlowItem, FlowStateStore, BacklogEntry, BacklogStore, SkipReason, SkipRecord, SkipStore } from "./flow-stores";
+export type { EventBus } from "./event-bus";

@@ -50,6 +50,14 @@ export interface AppStore {
   getFunction(id: string): Promise<FunctionRecord | undefined>;
   /** Every function, active or not. */
   listFunctions(): Promise<FunctionRecord[]>;
+  /**
+   * The registry version: one small item that every sync moves on after storing its functions,
+   * so a long-lived process notices another process's registration with one cheap read. 0
+   * before the first sync. Must read the latest write (on DynamoDB a strongly consistent read).
+   */
+  getRegistryVersion(): Promise<number>;
+  /** Moves the registry version from `expected` to `expected + 1`; ConflictError when it is no longer `expected`. */
+  bumpRegistryVersion(expected: number): Promise<void>;
 }
 
 /** Runs paused on an event. */

@@ -10,7 +10,13 @@ describe("parseDuration", () => {
     ["2s", 2000],
   ])("%p is %p ms", (input, expected) => expect(parseDuration(input)).toBe(expected));
 
-  it.each([["soon"], [""], [-5], ["5m garbage"], [null]])("%p is unreadable", (input) => expect(parseDuration(input)).toBeUndefined());
+  it.each([["soon"], [""], [-5], ["5m garbage"], [null], ["-5m"], ["-2d"], [Infinity], [Number.NaN], [JSON.parse("1e400")]])("%p is unreadable", (input) =>
+    expect(parseDuration(input)).toBeUndefined(),
+  );
+
+  it("reads a sum too large for any date as a number, left for callers to range-check", () => {
+    expect(parseDuration("100000000y")).toBeGreaterThan(8.64e15);
+  });
 });
 
 describe("parseInstant", () => {

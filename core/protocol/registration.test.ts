@@ -27,4 +27,14 @@ describe("parseRegistration", () => {
   it("rejects a missing url", () => {
     expect(() => parseRegistration({ ...valid, url: "not a url" })).toThrow(/url/);
   });
+
+  it.each(["file:///etc/passwd", "javascript:alert(1)", "ftp://x"])("refuses the app url %s", (url) => {
+    expect(() => parseRegistration({ ...valid, url })).toThrow(/^invalid registration: url: must be an http:\/\/ or https:\/\/ URL$/);
+  });
+
+  it.each(["file:///etc/passwd", "javascript:alert(1)", "ftp://x/api"])("refuses the step url %s, naming the function", (url) => {
+    const bad = structuredClone(valid);
+    bad.functions[0]!.steps.step.runtime.url = url;
+    expect(() => parseRegistration(bad)).toThrow(/function "video-app-process".*functions\[0\]\.steps\.step\.runtime\.url: must be an http/);
+  });
 });

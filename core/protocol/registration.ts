@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { ValidationError } from "../errors";
+import { HTTP_URL_MESSAGE, isHttpUrl } from "./http-url";
+
+/** The engine calls these URLs, so only http(s) is accepted (`z.string().url()` takes `file:`). */
+const httpUrl = z.string().refine(isHttpUrl, { message: HTTP_URL_MESSAGE });
 
 /**
  * The body an SDK POSTs to `/fn/register`. Flow-control fields are accepted in the wire shape
@@ -16,7 +20,7 @@ const step = z
   .object({
     id: z.string().optional(),
     name: z.string().optional(),
-    runtime: z.object({ type: z.string().optional(), url: z.string().url() }).passthrough(),
+    runtime: z.object({ type: z.string().optional(), url: httpUrl }).passthrough(),
     retries: z.object({ attempts: z.number().int() }).partial().optional(),
   })
   .passthrough();
@@ -34,7 +38,7 @@ const fn = z
 /** Schema of a registration request. */
 export const registrationSchema = z
   .object({
-    url: z.string().url(),
+    url: httpUrl,
     appName: z.string().min(1),
     v: z.string().optional(),
     deployType: z.string().optional(),

@@ -6,6 +6,7 @@ import { addApiRoutes } from "./routes/api-routes";
 import { addDevRoutes } from "./routes/dev-routes";
 import { addEventRoutes } from "./routes/event-routes";
 import { addRegisterRoutes } from "./routes/register-routes";
+import { guardSite, type SitePolicy } from "./site-guard";
 
 /** Largest request body read (5,000 events of a few KB, or one large registration). */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -23,28 +24,30 @@ export function buildRouter(context: DevContext): Router {
 /**
  * The dev server's HTTP listener. Errors become JSON `{error, status}` with a 4xx for bad input
  * (nothing of a rejected request is stored) and a 500 for bugs, which are also reported.
+ * Requests another web site could have made are refused first (see `guardSite`).
  */
-export function createDevHttpServer(context: DevContext, onProblem: (message: string, error: unknown) => void): Server {
+export function createDevHttpServer(context: DevContext, onProblem: (message: string, error: unknown) => void, policy: SitePolicy = { allowedHosts: [] }): Server {
   const router = buildRouter(context);
   return createServer((req, res) => {
-    handle(router, req, res).catch((error: unknown) => {
+    handle(router, policy, req, res).catch((error: unknown) => {
       onProblem(`${req.method} ${req.url} failed`, error);
       if (!res.headersSent) send(res, { status: 500, json: { error: "internal error", status: 500 } });
     });
   });
 }
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
+async function handle(router: Router, policy: SitePolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
-  const match = router.match(method, url.pathname);
-  if (!("handler" in match)) {
-    const status = match.pathExists ? 405 : 404;
-    send(res, { status, json: { error: `${status === 405 ? "method not allowed" : "not found"}: ${method} ${url.pathname}`, status } });
-    return;
-  }
   let response: DevResponse;
   try {
+    // Before routing and before the body is read: a refused page learns nothing, not even 404s.
+    guardSite(method, req.headers, policy);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = router.match(method, url.pathname);
+    if (!("handler" in match)) {
+      const status = match.pathExists ? 405 : 404;
+      throw new HttpError(status, `${status === 405 ? "method not allowed" : "not found"}: ${method} ${url.pathname}`);
+    }
     const body = await readBody(req);
     response = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body, params: match.params });
   } catch (error) {
@@ -79,6 +82,8 @@ function send(res: ServerResponse, response: DevResponse): void {
   res.writeHead(response.status ?? 200, {
     "content-type": response.contentType ?? "application/json",
     "content-length": Buffer.byteLength(body),
+    // JSON must never be taken for a script or style sheet by a page that embeds the URL.
+    "x-content-type-options": "nosniff",
     ...response.headers,
   });
   res.end(body);

@@ -21,13 +21,3 @@ export function errorResponse(error: unknown): { status: number; json: { error: 
   if (error instanceof ConflictError) return { status: 409, json: { error: error.message, status: 409 } };
   return { status: 500, json: { error: error instanceof Error ? error.message : String(error), status: 500 } };
 }
-
-/** Parses a JSON body or throws a 400 that says where it broke. */
-export function parseJsonBody(body: string): unknown {
-  if (body.trim() === "") throw new HttpError(400, "request body is empty; expected JSON");
-  try {
-    return JSON.parse(body) as unknown;
-  } catch (error) {
-    throw new HttpError(400, `request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}

@@ -1,3 +1,5 @@
+import { HttpError } from "./http-errors";
+
 /** A parsed HTTP request, as route handlers see it. */
 export interface DevRequest {
   method: string;
@@ -39,7 +41,10 @@ export class Router {
     return this;
   }
 
-  /** The handler and path parameters for a request, or whether the path exists at all. */
+  /**
+   * The handler and path parameters for a request, or whether the path exists at all. Throws a
+   * 400 HttpError when a parameter is not valid percent-encoding (`/v1/runs/%E0%A4%A`).
+   */
   match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } | { pathExists: boolean } {
     const parts = path.split("/").filter(Boolean);
     let pathExists = false;
@@ -59,8 +64,18 @@ function matchParts(pattern: string[], parts: string[]): Record<string, string> 
   for (let i = 0; i < pattern.length; i++) {
     const expected = pattern[i] as string;
     const actual = parts[i] as string;
-    if (expected.startsWith(":")) params[expected.slice(1)] = decodeURIComponent(actual);
+    if (expected.startsWith(":")) params[expected.slice(1)] = decodeSegment(actual);
     else if (expected !== actual) return undefined;
   }
   return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // decodeURIComponent throws URIError on a stray "%" or a broken UTF-8 sequence: the client's
+    // mistake, so a 400 naming the segment rather than a 500.
+    throw new HttpError(400, `path segment ${JSON.stringify(segment.slice(0, 200))} is not valid percent-encoding`);
+  }
 }

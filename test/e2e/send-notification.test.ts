@@ -76,6 +76,7 @@ describe.each(Object.keys(apps))("send-notification under a burst of 200 events 
     const users = Array.from({ length: 20 }, (_, i) => ({ userId: `u${i}`, accountId: `acct${i % 2}` }));
     const burst = Array.from({ length: 200 }, (_, i) => ({ name: "user/action", data: { ...(users[i % 20] as object), seq: Math.floor(i / 20) } }));
     const burstIds = await api.send(burst);
+    await api.idle();
     const lastOf = (userIndex: number) => burstIds[180 + userIndex] as string;
 
     // Each user's last event is held by the debounce, and the API says so.
@@ -85,6 +86,7 @@ describe.each(Object.keys(apps))("send-notification under a burst of 200 events 
 
     // An 11th action per user inside the minute exceeds the rate limit: skipped, not run.
     const extraIds = await api.send(users.map((user) => ({ name: "user/action", data: { ...user, seq: 99 } })));
+    await api.idle();
 
     await api.advance(5_000);
     const runs = await api.until("20 completed runs", async () => {

@@ -74,6 +74,12 @@ export class FerryApi {
     });
   }
 
+  /** Waits until the engine has nothing due now (events sent are routed as jobs, after the send answered). */
+  async idle(): Promise<void> {
+    const response = await this.request("POST", "/v0/dev/idle", {});
+    if (response.status !== 200) throw new Error(`idle failed: ${response.status}`);
+  }
+
   async advance(ms: number): Promise<void> {
     const response = await this.request("POST", "/v0/dev/clock/advance", { ms });
     if (response.status !== 200) throw new Error(`advance failed: ${response.status}`);

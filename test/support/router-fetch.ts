@@ -10,11 +10,12 @@ export function routerFetch(router: Router): FetchLike {
   return async (input, init) => {
     const url = new URL(input);
     const method = init?.method ?? "GET";
-    const match = router.match(method, url.pathname);
-    if (!("handler" in match)) return { ok: false, status: 404, text: async () => "{}" };
     let status = 200;
     let json: unknown;
     try {
+      // Inside the try: a malformed path parameter is a 400 from match itself, as over HTTP.
+      const match = router.match(method, url.pathname);
+      if (!("handler" in match)) return { ok: false, status: 404, text: async () => "{}" };
       const out = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: init?.headers ?? {}, body: init?.body ?? "", params: match.params });
       status = out.status ?? 200;
       json = out.json;

@@ -6,12 +6,13 @@ export type SqliteDatabase = Database.Database;
 
 /**
  * Schema steps, applied in order; `user_version` records how many ran, so an existing file is
- * upgraded in place. Append only: never edit a step that has shipped.
+ * upgraded in place. Append only: never edit a step that has shipped. Exported so tests can
+ * build a file as an older version left it.
  *
  * `seq` columns are plain rowid aliases, not AUTOINCREMENT: new rows still get max + 1 (insertion
  * order, as `listSteps` needs), without the extra `sqlite_sequence` write on every insert.
  */
-const migrations: string[] = [
+export const migrations: readonly string[] = [
   `CREATE TABLE events (
      id TEXT PRIMARY KEY,
      name TEXT NOT NULL,
@@ -94,6 +95,19 @@ const migrations: string[] = [
      leased_until INTEGER
    );
    CREATE INDEX jobs_by_run_at ON jobs (run_at);`,
+  // The registry version (AppStore.getRegistryVersion): one row, so a bump is one UPDATE ... WHERE version = ?.
+  `CREATE TABLE registry_version (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     version INTEGER NOT NULL
+   );
+   INSERT INTO registry_version (id, version) VALUES (1, 0);`,
+  // Jobs carry their ordering group (core jobGroup): one job of a group runs at a time, as with
+  // SQS FIFO. `timer_id` now names every job (core jobId), so a job queued twice is kept once.
+  // Skips are recorded once per event and function, however often the event is routed.
+  `ALTER TABLE jobs ADD COLUMN grp TEXT;
+   CREATE INDEX jobs_by_group ON jobs (grp, leased_until);
+   DELETE FROM skips WHERE seq NOT IN (SELECT MIN(seq) FROM skips GROUP BY event_id, function_id);
+   CREATE UNIQUE INDEX skips_once ON skips (event_id, function_id);`,
 ];
 
 /**

@@ -5,7 +5,11 @@ interface BodyRow {
   body: string;
 }
 
-/** Registered apps (`apps`) and functions (`functions`). */
+interface VersionRow {
+  version: number;
+}
+
+/** Registered apps (`apps`), functions (`functions`) and the registry version (`registry_version`, one row). */
 export class SqliteAppStore implements AppStore {
   private readonly statements;
 
@@ -19,6 +23,8 @@ export class SqliteAppStore implements AppStore {
       updateFunction: db.prepare("UPDATE functions SET app_id = ?, version = ?, body = ? WHERE id = ? AND version = ?"),
       getFunction: db.prepare<[string], BodyRow>("SELECT body FROM functions WHERE id = ?"),
       listFunctions: db.prepare<[], BodyRow>("SELECT body FROM functions ORDER BY id"),
+      getRegistryVersion: db.prepare<[], VersionRow>("SELECT version FROM registry_version WHERE id = 1"),
+      bumpRegistryVersion: db.prepare("UPDATE registry_version SET version = version + 1 WHERE id = 1 AND version = ?"),
     };
   }
 
@@ -58,6 +64,15 @@ export class SqliteAppStore implements AppStore {
 
   async listFunctions(): Promise<FunctionRecord[]> {
     return guard("list functions", () => this.statements.listFunctions.all()).map((row) => parseBody<FunctionRecord>(row.body));
+  }
+
+  async getRegistryVersion(): Promise<number> {
+    return guard("get registry version", () => this.statements.getRegistryVersion.get())?.version ?? 0;
+  }
+
+  async bumpRegistryVersion(expected: number): Promise<void> {
+    const { changes } = guard("bump registry version", () => this.statements.bumpRegistryVersion.run(expected));
+    if (changes === 0) throw new ConflictError(`registry version: not at version ${expected}`);
   }
 }
 

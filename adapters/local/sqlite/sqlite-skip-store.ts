@@ -11,7 +11,8 @@ export class SqliteSkipStore implements SkipStore {
 
   constructor(db: SqliteDatabase) {
     this.statements = {
-      insert: db.prepare("INSERT INTO skips (event_id, function_id, at, body) VALUES (?, ?, ?, ?)"),
+      // One skip per event and function: routing the same event again records nothing new.
+      insert: db.prepare("INSERT INTO skips (event_id, function_id, at, body) VALUES (?, ?, ?, ?) ON CONFLICT (event_id, function_id) DO NOTHING"),
       byEvent: db.prepare<[string], BodyRow>("SELECT body FROM skips WHERE event_id = ? ORDER BY seq"),
       byFunction: db.prepare<[string, number], BodyRow>("SELECT body FROM skips WHERE function_id = ? ORDER BY at DESC, seq DESC LIMIT ?"),
     };

@@ -83,7 +83,7 @@ describe("sqlite database file", () => {
     const db = openDatabase(":memory:");
     try {
       const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('jobs')").all().map((c) => c.name);
-      expect(columns).toEqual(["seq", "timer_id", "run_at", "job", "deliveries", "leased_until"]);
+      expect(columns).toEqual(["seq", "timer_id", "run_at", "job", "deliveries", "leased_until", "grp"]);
     } finally {
       db.close();
     }

@@ -1,4 +1,5 @@
 import { cancelRun, eventOutcomes, NotFoundError, replayRun, toRunView, type EngineDeps, type FunctionRecord, type StoredEvent } from "../../../core";
+import { isoTime } from "../../../core/api/iso-time";
 import type { DevContext } from "../dev-context";
 import { HttpError } from "../http-errors";
 import type { Router } from "../router";
@@ -54,7 +55,7 @@ function limitOf(query: URLSearchParams): number {
 }
 
 function eventView(event: StoredEvent): Record<string, unknown> {
-  return { id: event.id, internal_id: event.id, name: event.name, data: event.data, user: event.user, ts: event.ts, received_at: new Date(event.receivedAt).toISOString() };
+  return { id: event.id, internal_id: event.id, name: event.name, data: event.data, user: event.user, ts: event.ts, received_at: isoTime(event.receivedAt) };
 }
 
 function functionView(fn: FunctionRecord): Record<string, unknown> {
@@ -68,6 +69,6 @@ async function appsView(deps: EngineDeps): Promise<Record<string, unknown>[]> {
     sdk: app.sdk,
     framework: app.framework ?? null,
     function_ids: app.functionIds,
-    synced_at: new Date(app.syncedAt).toISOString(),
+    synced_at: isoTime(app.syncedAt),
   }));
 }

@@ -1,7 +1,11 @@
 import type { DevContext } from "../dev-context";
-import { HttpError, parseJsonBody } from "../http-errors";
+import { HttpError } from "../http-errors";
+import { parseJsonBody } from "../json-body";
 import type { Router } from "../router";
 import { dashboardHtml } from "../dashboard-page";
+
+/** The last instant a JavaScript date can hold; the clock stops short of it so times stay showable. */
+const LAST_DATE_MS = 8.64e15;
 
 /**
  * Dev-only routes: health, the dashboard page, and (with `--virtual-clock`) the clock that tests
@@ -16,9 +20,11 @@ export function addDevRoutes(router: Router, context: DevContext): void {
     const clock = context.virtualClock;
     if (!clock) throw new HttpError(409, "the clock is real; start ferry dev with --virtual-clock to move it");
     const body = parseJsonBody(request.body) as { ms?: unknown; to?: unknown };
-    if (typeof body?.ms === "number" && body.ms >= 0) clock.advance(body.ms);
-    else if (typeof body?.to === "number") clock.setTime(body.to);
-    else throw new HttpError(400, 'expected {"ms": <non-negative number>} or {"to": <epoch ms>}');
+    const target = typeof body?.ms === "number" && body.ms >= 0 ? clock.now() + body.ms : typeof body?.to === "number" ? body.to : undefined;
+    if (target === undefined) throw new HttpError(400, 'expected {"ms": <non-negative number>} or {"to": <epoch ms>}');
+    // JSON's 1e400 is Infinity: a clock moved there would stamp every record with an unshowable time.
+    if (!Number.isFinite(target) || target > LAST_DATE_MS) throw new HttpError(400, `the clock cannot move past ${LAST_DATE_MS} ms (the last JavaScript date)`);
+    clock.setTime(target);
     await context.idle();
     return { json: { now: clock.now() } };
   });

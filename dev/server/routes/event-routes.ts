@@ -1,6 +1,7 @@
 import { ingestEvents, validateEvents } from "../../../core";
 import type { DevContext } from "../dev-context";
-import { HttpError, parseJsonBody } from "../http-errors";
+import { HttpError } from "../http-errors";
+import { parseJsonBody } from "../json-body";
 import type { Router } from "../router";
 
 /**

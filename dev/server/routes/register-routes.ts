@@ -1,7 +1,9 @@
 import { registerApp } from "../../../core";
+import { isHttpUrl } from "../../../core/protocol/http-url";
 import { constantTimeEqual, hashSigningKey } from "../../../adapters/http/signing";
 import type { DevContext } from "../dev-context";
-import { HttpError, parseJsonBody } from "../http-errors";
+import { HttpError } from "../http-errors";
+import { parseJsonBody } from "../json-body";
 import type { Router } from "../router";
 
 /**
@@ -20,7 +22,8 @@ export function addRegisterRoutes(router: Router, context: DevContext): void {
 
   router.add("POST", "/v1/apps/sync", async (request) => {
     const body = parseJsonBody(request.body) as { url?: unknown };
-    if (typeof body?.url !== "string" || !/^https?:\/\//.test(body.url)) throw new HttpError(400, 'expected {"url": "http(s)://..."}');
+    // The dev server fetches this URL, so nothing but http(s) (no file:, no ftp:) is tried.
+    if (typeof body?.url !== "string" || !isHttpUrl(body.url)) throw new HttpError(400, 'expected {"url": "http(s)://..."} with an http:// or https:// URL');
     const result = await context.syncApp(body.url);
     if (!result.ok) throw new HttpError(502, result.error);
     return { json: { data: result } };

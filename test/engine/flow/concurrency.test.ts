@@ -64,7 +64,10 @@ describe("flow control: concurrency", () => {
     clock = ferry.clock;
     await ferry.send([1, 2, 3].map((n) => ({ name: "conc/nap", data: { n } })));
     // Each run takes the slot for 10 ms, then sleeps without it, letting the next one in.
-    const all = (status: string) => async () => (await runsOf(ferry, "napper")).every((run) => (run.waiting?.type ?? run.status) === status);
+    const all = (status: string) => async () => {
+      const runs = await runsOf(ferry, "napper");
+      return runs.length === 3 && runs.every((run) => (run.waiting?.type ?? run.status) === status);
+    };
     await tickUntil(clock, 10, all("sleeping"), "all three runs asleep", 20);
     expect(clock.now() - T0).toBeLessThan(60 * 60_000);
     expect(flight.max).toBe(1);
@@ -155,7 +158,10 @@ describe("flow control: concurrency", () => {
     );
     clock = ferry.clock;
     await ferry.send([{ name: "conc/keyless", data: { n: 1 } }, { name: "conc/keyless", data: { n: 2 } }]);
-    const done = async () => [...(await runsOf(ferry, "first")), ...(await runsOf(ferry, "second"))].every((run) => run.status === "Completed");
+    const done = async () => {
+      const runs = [...(await runsOf(ferry, "first")), ...(await runsOf(ferry, "second"))];
+      return runs.length === 4 && runs.every((run) => run.status === "Completed");
+    };
     await tickUntil(clock, 1000, done, "all four runs completed", 10);
     // Four runs of two functions, one step at a time across both.
     expect(flight.started).toHaveLength(4);

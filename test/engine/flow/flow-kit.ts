@@ -58,10 +58,15 @@ export class InFlight {
   }
 }
 
-/** The runs of one function (`fnId` as written in the app; stored as `app-<fnId>`), oldest first. */
+/**
+ * The runs of one function (`fnId` as written in the app; stored as `app-<fnId>`), oldest first;
+ * runs created in the same millisecond in the order of their events (run ids are derived from
+ * their events, so they do not sort by arrival).
+ */
 export async function runsOf(ferry: InProcessFerry, fnId: string): Promise<RunRecord[]> {
   const runs = await ferry.engine.deps.runs.listRuns(1000);
-  return runs.filter((run) => run.functionId === `app-${fnId}`).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const order = (run: RunRecord) => run.events[0]?.id ?? run.id;
+  return runs.filter((run) => run.functionId === `app-${fnId}`).sort((a, b) => a.createdAt - b.createdAt || order(a).localeCompare(order(b)));
 }
 
 /** The runs an event started. */

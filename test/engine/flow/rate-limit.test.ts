@@ -1,5 +1,6 @@
 import type { FunctionConfig } from "@ferry/sdk";
 import { eventOutcomes } from "../../../core";
+import { routeEvent } from "../../../core/engine/route-event";
 import { startInProcessFerry, type InProcessFerry } from "../../support/in-process-ferry";
 import { runsOfEvent, shutdown } from "./flow-kit";
 
@@ -77,5 +78,18 @@ describe("flow control: rateLimit", () => {
     ]);
     await ferry.advance(60 * 60_000);
     expect(await hit({ userId: "a" })).toBe("ran");
+  });
+
+  it("admits an event routed again (an at-least-once redelivery) without counting it twice", async () => {
+    await start({ id: "redelivered", rateLimit: { limit: 2, period: "1h" } });
+    const [id] = await ferry.send({ name: "rl/hit", data: {} });
+    await ferry.idle();
+    const stored = await ferry.engine.deps.events.getEvent(id as string);
+    if (!stored) throw new Error("event not stored");
+    await routeEvent(ferry.engine.deps, stored);
+    await ferry.idle();
+    expect((await eventOutcomes(ferry.engine.deps, id as string))?.skipped).toEqual([]);
+    expect(await hit()).toBe("ran"); // the first event took one place, not two
+    expect(await hit()).toBe("rate-limited");
   });
 });

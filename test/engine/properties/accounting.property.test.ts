@@ -20,6 +20,7 @@
 import fc from "fast-check";
 import type { Ferry } from "@ferry/sdk";
 import type { SkipReason } from "../../../core";
+import { rateLimitBucketMs } from "../../../core/flow/rate-limit-math";
 import { propertyParams, withSim, type SentEvent, type TimedEvent } from "./flow-sim";
 
 interface Params {
@@ -49,7 +50,7 @@ function model(
   const out: Expected = { runs: [], skips: [] };
   const batches = new Map<string, { events: SentEvent[]; firstAt: number }>();
   const debounces = new Map<string, { last: SentEvent; firstAt: number; fireAt: number }>();
-  const rateLog = new Map<string, number[]>();
+  const rateLog = new Map<string, { ends: number[]; lastAt: number }>();
   const idempotencyKeys = new Set<string>();
   // Timers due at or before `now` fire before an event sent at `now` is admitted.
   const fireTimers = (now: number) => {
@@ -86,12 +87,17 @@ function model(
       idempotencyKeys.add(key);
     }
     if (options.rate) {
-      const log = (rateLog.get(keyOf(event)) ?? []).filter((at) => at > now - (options.rate?.periodMs ?? 0));
+      // Fixed buckets (docs/flow-control.md): an admitted event counts until its bucket's end leaves
+      // the window, and the key's item expires one period after its last admission.
+      const period = options.rate.periodMs;
+      const width = rateLimitBucketMs(period);
+      const held = rateLog.get(keyOf(event));
+      const log = held && held.lastAt + period > now ? held.ends.filter((end) => end > now - period) : [];
       if (log.length >= options.rate.limit) {
         out.skips.push({ eventId: event.id, reason: "rate-limited" });
         continue;
       }
-      rateLog.set(keyOf(event), [...log, now]);
+      rateLog.set(keyOf(event), { ends: [...log, Math.ceil(now / width) * width], lastAt: now });
     }
     if (options.debounce) {
       const state = debounces.get(keyOf(event));

@@ -1,0 +1,85 @@
+import { ConflictError } from "../errors";
+import { jobId } from "../model/job";
+import type { WaitRecord } from "../model/wait";
+import type { EngineDeps } from "./deps";
+import type { RunEffect } from "./run-effects";
+import { waitMatches, toWireEvent } from "./wire-event";
+import { emitEvent, emitStored } from "./emit-event";
+import { memoizeStep } from "./step-mutation";
+
+/**
+ * Issues effects, then withdraws the ones a transition made obsolete. Every effect is one
+ * idempotent write or one job, and none calls back into a use case: work on another run (a
+ * parent to resume, a child to start) goes through a job in that run's own group.
+ */
+export async function carryOut(deps: EngineDeps, issue: RunEffect[], retract: RunEffect[] = []): Promise<void> {
+  for (const effect of issue) await issueEffect(deps, effect);
+  for (const effect of retract) await retractEffect(deps, effect);
+}
+
+async function issueEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
+  switch (effect.type) {
+    case "job":
+      if (effect.at !== undefined && effect.at > deps.clock.now()) await deps.timers.schedule({ id: jobId(effect.job), at: effect.at, job: effect.job });
+      else await deps.queue.enqueue(effect.job);
+      return;
+    case "wait":
+      await storeWait(deps, effect.wait);
+      if (effect.lookBack) await lookBack(deps, effect.wait);
+      return;
+    case "event":
+      if (effect.functionId === undefined) await emitEvent(deps, effect.event);
+      else {
+        await emitStored(deps, effect.event);
+        await deps.queue.enqueue({ type: "route", eventId: effect.event.id, functionId: effect.functionId });
+      }
+      return;
+    case "resume-parent": {
+      const { runId, stepId } = effect.parent;
+      await memoizeStep(deps, { runId, id: stepId, name: stepId, kind: "invoke" }, effect.memo, "error" in (effect.memo as object) ? "Failed" : "Completed");
+      await deps.queue.enqueue({ type: "wake", runId, stepId });
+      return;
+    }
+    case "release-singleton": {
+      const holder = await deps.flow.getState<{ runId: string }>(effect.key);
+      if (holder?.value.runId !== effect.runId) return;
+      await deps.flow.deleteState(effect.key, holder.version).catch((error: unknown) => {
+        // Taken over or released meanwhile: the key is no longer this run's to free.
+        if (!(error instanceof ConflictError)) throw error;
+      });
+      return;
+    }
+    case "drop-wait":
+      await deps.waits.deleteWait(effect.id);
+      return;
+  }
+}
+
+async function retractEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
+  if (effect.type === "job" && effect.at !== undefined) await deps.timers.cancel(jobId(effect.job));
+  if (effect.type === "wait") await deps.waits.deleteWait(effect.wait.id);
+}
+
+/** Stores a wait unless it is stored already (the same record, written by an earlier delivery). */
+async function storeWait(deps: EngineDeps, wait: WaitRecord): Promise<void> {
+  try {
+    await deps.waits.putWait(wait);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+/**
+ * The event may have been routed after the SDK produced the wait but before the wait was
+ * stored: look back over events of that name since the call started. A match memoizes the step
+ * (whoever memoizes first, this, a live event or the timeout, wins) and wakes the run.
+ */
+async function lookBack(deps: EngineDeps, wait: WaitRecord): Promise<void> {
+  for (const event of await deps.events.findEventsSince(wait.event, wait.since)) {
+    const wire = toWireEvent(event);
+    if (!waitMatches(wait, wire)) continue;
+    await memoizeStep(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire, "Completed");
+    await deps.queue.enqueue({ type: "wake", runId: wait.runId, stepId: wait.stepId });
+    return;
+  }
+}
