@@ -5,6 +5,8 @@ import {
   FunctionCatalog,
   handleJob,
   type AlarmClock,
+  type Delivery,
+  type Job,
   type EngineDeps,
   type EngineObserver,
   type EngineSettings,
@@ -30,6 +32,11 @@ export interface LocalEngineOptions {
   observer?: EngineObserver;
   /** Jobs handled at once. @default 64 */
   concurrency?: number;
+  /**
+   * Handles one job. @default core `handleJob`. A seam for the fault-injection tests, which
+   * wrap it to make a job's port calls fail and watch it converge on redelivery.
+   */
+  handle?: (deps: EngineDeps, job: Job, delivery: Delivery) => Promise<void>;
 }
 
 /** How often expired keys and claims are swept from the database (engine clock). */
@@ -60,6 +67,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const db = openDatabase(options.database);
   const clock = options.clock ?? new SystemClock();
   const observer = options.observer ?? {};
+  const handle = options.handle ?? handleJob;
   const stores = createSqliteStores(db);
   const queue = new SqliteJobQueue(db, clock, observer, { concurrency: options.concurrency });
   const deps: EngineDeps = {
@@ -91,7 +99,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     db,
     start: () => {
       queue.start(
-        (job, delivery) => handleJob(deps, job, delivery),
+        (job, delivery) => handle(deps, job, delivery),
         (job, deliveries, error) => dropJob(deps, job, deliveries, error),
       );
       sweep();

@@ -16,18 +16,26 @@ import { transitionRun } from "./run-transition";
 
 export type { CallContext, CallJob } from "./call-context";
 
-/** Calls the function for a run and carries out what it answered. */
-export async function executeCall(deps: EngineDeps, job: CallJob): Promise<void> {
+/**
+ * Calls the function for a run and carries out what it answered. `redelivered`: this job was
+ * handed out before and its worker stopped; if the call turns out to be done already, the
+ * lease that worker may have left behind is given back now rather than when it expires.
+ */
+export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = false): Promise<void> {
   const run = await deps.runs.getRun(job.runId);
-  if (!run || isTerminal(run.status) || (await isStale(deps, run, job))) return;
+  if (!run) return;
   const fn = await deps.catalog.get(run.functionId);
+  const slots = fn ? concurrencySlots(fn, fn.flow, run.events[0] as FerryEvent) : [];
+  // The lease is named by the job, so a redelivered job finds its own lease instead of taking a second slot.
+  const leaseId = slots.length ? jobId({ ...job, parked: undefined }) : undefined;
+  if (isTerminal(run.status) || (await isStale(deps, run, job))) {
+    if (redelivered && leaseId) await giveBack(deps, slots, leaseId);
+    return;
+  }
   if (!fn) {
     await finishRun(deps, run.id, { status: "Failed", error: { name: "Error", message: `function ${run.functionId} is not registered` } });
     return;
   }
-  const slots = concurrencySlots(fn, fn.flow, run.events[0] as FerryEvent);
-  // The lease is named by the job, so a redelivered job finds its own lease instead of taking a second slot.
-  const leaseId = slots.length ? jobId({ ...job, parked: undefined }) : undefined;
   if (leaseId) {
     const acquired = await acquireSlots(deps.flow, slots, leaseId, deps.clock.now(), deps.settings.leaseMs);
     if (!acquired.ok) {
@@ -38,11 +46,14 @@ export async function executeCall(deps: EngineDeps, job: CallJob): Promise<void>
   try {
     await callAndApply(deps, run, fn, job);
   } finally {
-    if (leaseId) {
-      const free = await releaseSlots(deps.flow, slots, leaseId, deps.clock.now());
-      for (const [key, count] of free) await wakeParked(deps.backlog, deps.queue, key, count);
-    }
+    if (leaseId) await giveBack(deps, slots, leaseId);
   }
+}
+
+/** Releases a lease on every slot and wakes parked calls into the capacity it frees. */
+async function giveBack(deps: EngineDeps, slots: ConcurrencySlot[], leaseId: string): Promise<void> {
+  const free = await releaseSlots(deps.flow, slots, leaseId, deps.clock.now());
+  for (const [key, count] of free) await wakeParked(deps.backlog, deps.queue, key, count);
 }
 
 /**

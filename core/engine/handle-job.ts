@@ -6,7 +6,7 @@ import type { EngineDeps } from "./deps";
 import { executeCall } from "./execute-call";
 import { finishRun } from "./finish-run";
 import { flushBatch } from "../flow/batch";
-import { freeCapacity, wakeParked } from "../flow/concurrency";
+import { recheckKey } from "../flow/concurrency";
 import { fireDebounce } from "../flow/debounce";
 import { routeEvent } from "./route-event";
 import { cancelRun } from "./run-controls";
@@ -18,10 +18,10 @@ export interface Delivery {
   redelivered: boolean;
 }
 
-type Handlers = { [K in Job["type"]]: (deps: EngineDeps, job: Extract<Job, { type: K }>) => Promise<void> };
+type Handlers = { [K in Job["type"]]: (deps: EngineDeps, job: Extract<Job, { type: K }>, delivery: Delivery) => Promise<void> };
 
 const handlers = {
-  call: (deps, job) => executeCall(deps, job),
+  call: (deps, job, delivery) => executeCall(deps, job, delivery.redelivered),
   wake: async (deps, job) => {
     const step = await deps.runs.getStep(job.runId, job.stepId);
     const identity = step ?? { runId: job.runId, id: job.stepId, name: job.stepId, kind: "sleep" as const };
@@ -50,9 +50,7 @@ const handlers = {
     if (job.kind === "start" && run.startedAt === undefined) await cancelRun(deps, run.id, "timed out waiting to start (timeouts.start)");
     if (job.kind === "finish") await cancelRun(deps, run.id, "timed out before finishing (timeouts.finish)");
   },
-  "concurrency-recheck": async (deps, job) => {
-    await wakeParked(deps.backlog, deps.queue, job.key, await freeCapacity(deps.flow, job.key, deps.clock.now()));
-  },
+  "concurrency-recheck": (deps, job) => recheckKey(deps, job.key),
 } satisfies Handlers;
 
 /**
@@ -63,8 +61,8 @@ const handlers = {
 export async function handleJob(deps: EngineDeps, job: Job, delivery: Delivery = { redelivered: false }): Promise<void> {
   const runId = jobRunId(job);
   if (delivery.redelivered && runId) await convergeRun(deps, runId, jobId(job));
-  const handler = handlers[job.type] as (deps: EngineDeps, job: Job) => Promise<void>;
-  await handler(deps, job);
+  const handler = handlers[job.type] as (deps: EngineDeps, job: Job, delivery: Delivery) => Promise<void>;
+  await handler(deps, job, delivery);
 }
 
 /**

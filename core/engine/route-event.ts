@@ -30,7 +30,10 @@ export async function routeEvent(deps: EngineDeps, event: FerryEvent | StoredEve
     if (wait.kind === "cancel") {
       if (wait.expiresAt > now) await cancelFor(deps, wait, wire);
     } else if (!(await completeStep(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire))) {
-      // Someone else decided the step (a timeout, an earlier event): the wait is left over.
+      // The step was decided already (a timeout, an earlier event, or this event before a
+      // crash). Its wait is withdrawn last by that decision's transition, so a wait still here
+      // means the transition may have stopped halfway: finish it, which withdraws the wait.
+      await convergeRun(deps, wait.runId);
       await deps.waits.deleteWait(wait.id);
     }
   }

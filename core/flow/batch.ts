@@ -30,10 +30,13 @@ export async function addToBatch(deps: EngineDeps, fn: FunctionRecord, event: Fe
   const now = deps.clock.now();
   const key = functionKey("batch", fn, config.key, event);
   const seen = (list: FerryEvent[] | undefined) => list?.some((member) => member.id === event.id) ?? false;
-  const known = await deps.flow.getState<BatchState>(key);
+  const known = (await deps.flow.getState<BatchState>(key))?.value;
   // A full batch whose run was not started yet (its starter stopped halfway) goes first.
-  if (known?.value.closing) await closeBatch(deps, fn, key, known.value.closing);
-  if (!seen(known?.value.events) && !seen(known?.value.closing) && (await alreadyBatched(deps, fn, event))) return;
+  if (known?.closing) {
+    await closeBatch(deps, fn, key, known.closing);
+    if (seen(known.closing)) return;
+  }
+  if (!seen(known?.events) && (await alreadyBatched(deps, fn, event))) return;
   const outcome = await mutateFlowState<BatchState, { opened?: string }>(deps.flow, key, now, (state) => {
     if (seen(state?.events) || seen(state?.closing)) return { write: undefined, result: {} };
     const events = [...(state?.events ?? []), event];

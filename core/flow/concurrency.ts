@@ -1,5 +1,7 @@
 import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
+import type { EngineDeps } from "../engine/deps";
+import { jobId } from "../model/job";
 import type { BacklogStore, FlowStateStore } from "../ports/flow-stores";
 import type { RunQueue } from "../ports/queue";
 import type { FlowConfig } from "./flow-config";
@@ -77,6 +79,20 @@ export async function releaseSlots(store: FlowStateStore, slots: ConcurrencySlot
     free.set(slot.key, available);
   }
   return free;
+}
+
+/**
+ * Wakes what a key's free capacity allows, and keeps checking while calls stay parked: a lease
+ * whose worker died is only given back when it expires, so the next check is set for then.
+ */
+export async function recheckKey(deps: Pick<EngineDeps, "flow" | "backlog" | "queue" | "timers" | "clock">, key: string): Promise<void> {
+  const now = deps.clock.now();
+  const woken = await wakeParked(deps.backlog, deps.queue, key, await freeCapacity(deps.flow, key, now));
+  if ((await deps.backlog.count(key)) <= woken) return;
+  const expiries = live((await deps.flow.getState<LeaseSet>(key))?.value, now).map(([, expiry]) => expiry);
+  if (expiries.length === 0) return;
+  const recheck = { type: "concurrency-recheck", key } as const;
+  await deps.timers.schedule({ id: jobId(recheck), at: Math.min(...expiries), job: recheck });
 }
 
 /** How many more leases a key can take right now. */

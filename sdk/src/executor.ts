@@ -56,7 +56,7 @@ class Execution {
       const { fn, request, logger } = this.options;
       const event = request.event;
       const events: FerryEvent[] = request.events?.length ? request.events : [event];
-      const step = createStepTools((req) => this.register(req), { appId: fn.appId, send: (p) => fn.client.send(p) });
+      const step = createStepTools((req) => this.register(req), { appId: fn.appId, runId: request.ctx?.run_id ?? "", send: (p) => fn.client.send(p) });
       const ctx = { event, events, step, runId: request.ctx?.run_id ?? "", attempt: this.attempt, logger };
       fn.run(ctx).then(
         (data) => this.finish({ type: "function-resolved", data: data === undefined ? null : data }),
@@ -129,7 +129,7 @@ class Execution {
   private async runStep(step: FoundStep): Promise<ExecutionResult> {
     const base = { id: step.hashedId, name: step.request.op.name, displayName: step.request.displayName, ...(step.request.op.opts ? { opts: step.request.op.opts } : {}) };
     try {
-      const data: unknown = await step.request.body?.();
+      const data: unknown = await step.request.body?.(step.hashedId);
       return { type: "step-ran", op: { op: "StepRun", ...base, data: data === undefined ? null : data } };
     } catch (err) {
       const retriable = this.retriability(err);

@@ -6,6 +6,8 @@ import type { EventPayload, FerryEvent, SendResult } from "./types";
 /** What the step tools need from the client. */
 export interface StepToolsDeps {
   appId: string;
+  /** The run this execution belongs to (names the events `step.sendEvent` sends). */
+  runId?: string;
   send(payload: EventPayload | EventPayload[]): Promise<SendResult>;
 }
 
@@ -22,6 +24,17 @@ function timeoutString(value: number | string | Date): string {
 export function invokeFunctionId(target: InvokeTarget, appId: string): string {
   if (typeof target === "string") return target.startsWith(`${appId}-`) ? target : `${appId}-${target}`;
   return `${target.appId ?? appId}-${target.id}`;
+}
+
+/**
+ * Gives each event a step sends an id derived from the run and the step (unless it has one),
+ * so a step that runs again after a crash sends the same events, which the engine
+ * deduplicates by id: `step.sendEvent` sends each event once.
+ */
+function withStepIds(payload: EventPayload | EventPayload[], runId: string | undefined, stepId: string): EventPayload | EventPayload[] {
+  if (!runId) return payload;
+  const name = (event: EventPayload, index: number): EventPayload => (event.id ? event : { ...event, id: `${runId}-${stepId}-${index}` });
+  return Array.isArray(payload) ? payload.map(name) : name(payload, 0);
 }
 
 /**
@@ -59,7 +72,7 @@ export function createStepTools(register: StepRegistrar, deps: StepToolsDeps): S
     sendEvent(id, payload) {
       const { userId, displayName } = splitId(id);
       const op = { op: "StepPlanned", name: "sendEvent", displayName, opts: { type: "step.sendEvent" } };
-      return register({ userId, displayName, kind: "run", op, body: () => deps.send(payload) }) as Promise<SendResult>;
+      return register({ userId, displayName, kind: "run", op, body: (stepId) => deps.send(withStepIds(payload, deps.runId, stepId)) }) as Promise<SendResult>;
     },
     invoke<TResult>(id: StepId, options: Parameters<StepTools["invoke"]>[1]) {
       const { userId, displayName } = splitId(id);

@@ -70,8 +70,8 @@ export interface StepRequest {
   kind: StepKind;
   /** The op to report when the step is new, minus `id`. */
   op: Omit<OutgoingOp, "id">;
-  /** The body for `run`-like steps, executed by the SDK. */
-  body?: () => unknown;
+  /** The body for `run`-like steps, executed by the SDK; it gets the step's hashed id. */
+  body?: (stepId: string) => unknown;
 }
 
 /** Receives steps from the tools; returns the promise the tool hands to user code. */

@@ -1,6 +1,6 @@
 import { Ferry, createServeHandler, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
 import { VirtualClock, type EngineObserver, type EngineSettings, type FunctionCaller } from "../../core";
-import { createLocalEngine, type LocalEngine } from "../../adapters/local/local-engine";
+import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from "../../adapters/local/local-engine";
 import { buildRouter } from "../../dev/server/dev-server";
 import { routerFetch } from "./router-fetch";
 
@@ -26,6 +26,8 @@ export interface InProcessOptions {
   observer?: EngineObserver;
   /** Runs after the app answered a call and before the engine acts on it (to inject races). */
   afterCall?: (requestBody: string, response: ServeResponse) => Promise<void>;
+  /** Replaces the engine's job handler (fault injection). */
+  handle?: LocalEngineOptions["handle"];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startInProcessFerry(
       return { status: response.status, headers, body: response.body };
     },
   };
-  const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer });
+  const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   const router = buildRouter({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), virtualClock: clock, idle: () => engine.idle() });
   const fetchLike = routerFetch(router);
   const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: fetchLike });

@@ -1,0 +1,188 @@
+/**
+ * Fault injection over the real engine (SQLite in memory, the persisted queue, the real SDK in
+ * process) on a virtual clock. A scenario runs once clean, counting the port calls each job
+ * makes; then again once per crash point k: every job's first delivery fails at its k-th port
+ * call, either before the call (the write never happened) or after it (the write happened and
+ * the answer was lost, as when a Lambda times out), and the queue delivers it again. Each run
+ * must end exactly as the clean one: the same runs with the same outputs and step results,
+ * none left Running, none twice. Another mode delivers every job twice.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Ferry, ServableFunction } from "@ferry/sdk";
+import { handleJob, jobId, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord } from "../../../core";
+import { startInProcessFerry, type InProcessFerry } from "../../support/in-process-ferry";
+
+/** How jobs misbehave in one execution. */
+export type FaultPlan =
+  | { mode: "clean" }
+  /** Every job's first delivery throws at its `k`-th port call, before or after making it. */
+  | { mode: "throw-before" | "throw-after"; k: number }
+  /** Every job is handled twice in a row (a duplicate delivery after a complete one). */
+  | { mode: "twice" };
+
+/** A workflow to run: the app's functions and what the test does to it. */
+export interface Scenario {
+  name: string;
+  functions: (client: Ferry) => ServableFunction[];
+  /** Sends events and moves time; the harness then runs every remaining timer up to `horizonMs`. */
+  drive: (harness: Harness) => Promise<void>;
+  /** How far past the start the harness lets virtual time run. */
+  horizonMs: number;
+}
+
+/** What a scenario can do while it drives the engine. */
+export interface Harness {
+  ferry: InProcessFerry;
+  /** Sends events and lets the engine do everything due now. */
+  send(events: Parameters<Ferry["send"]>[0]): Promise<string[]>;
+  /** Runs due work until virtual time reaches `now + ms`, timer by timer. */
+  advance(ms: number): Promise<void>;
+}
+
+/** How an execution ended, in terms that do not depend on ids. */
+export interface Outcome {
+  /** One line per run: function, trigger, status, output and every step's memo. */
+  runs: string[];
+  /** Runs still live at the horizon. */
+  live: string[];
+  /** Memos that changed after being stored (must never happen). */
+  memoChanges: string[];
+  /** Port calls made by each job's first delivery (clean run: how many crash points there are). */
+  callsPerJob: Map<string, number>;
+}
+
+const PORTS = ["events", "runs", "apps", "waits", "flow", "backlog", "skips", "queue", "timers", "bus"] as const;
+
+interface JobContext {
+  calls: number;
+  failAt?: number;
+  mode?: "throw-before" | "throw-after";
+}
+
+/** A crash the harness injected (so tests can tell it from a real failure). */
+export class InjectedFault extends Error {
+  constructor(where: string) {
+    super(`injected fault at ${where}`);
+    this.name = "InjectedFault";
+  }
+}
+
+/** Runs a scenario under a fault plan and reports how it ended. */
+export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<Outcome> {
+  const context = new AsyncLocalStorage<JobContext>();
+  const callsPerJob = new Map<string, number>();
+  const memoChanges: string[] = [];
+  const delivered = new Set<string>();
+  let wrapped: EngineDeps | undefined;
+
+  const handle = async (deps: EngineDeps, job: Job, delivery: Delivery): Promise<void> => {
+    wrapped ??= wrapDeps(deps, context, memoChanges);
+    const id = jobId(job);
+    const first = !delivered.has(id);
+    delivered.add(id);
+    const faulty = first && (plan.mode === "throw-before" || plan.mode === "throw-after");
+    const state: JobContext = faulty ? { calls: 0, failAt: plan.k, mode: plan.mode } : { calls: 0 };
+    try {
+      await context.run(state, () => handleJob(wrapped as EngineDeps, job, delivery));
+    } finally {
+      if (first) callsPerJob.set(id, state.calls);
+    }
+    if (plan.mode === "twice" && first) await context.run({ calls: 0 }, () => handleJob(wrapped as EngineDeps, job, { redelivered: false }));
+  };
+
+  const ferry = await startInProcessFerry(scenario.functions, { handle, settings: { retryBaseDelay: 1000 } });
+  try {
+    const start = ferry.clock.now();
+    const harness: Harness = {
+      ferry,
+      send: async (events) => {
+        const ids = await ferry.send(events);
+        await runDue(ferry, ferry.clock.now());
+        return ids;
+      },
+      advance: (ms) => runDue(ferry, ferry.clock.now() + ms),
+    };
+    await scenario.drive(harness);
+    await runDue(ferry, start + scenario.horizonMs);
+    return { ...(await describe(ferry.engine.deps)), memoChanges, callsPerJob };
+  } finally {
+    await ferry.close();
+  }
+}
+
+/** Runs everything due, moving the clock from one stored timer to the next until `until`. */
+async function runDue(ferry: InProcessFerry, until: number): Promise<void> {
+  const nextAt = ferry.engine.db.prepare<[], { at: number | null }>("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL");
+  for (let guard = 0; guard < 10_000; guard++) {
+    await ferry.engine.idle();
+    const next = nextAt.get()?.at ?? null;
+    if (next === null || next > until) break;
+    ferry.clock.setTime(Math.max(next, ferry.clock.now()));
+  }
+  ferry.clock.setTime(Math.max(until, ferry.clock.now()));
+  await ferry.engine.idle();
+}
+
+/** Wraps every port so calls made inside a job are counted and fail where the plan says. */
+function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memoChanges: string[]): EngineDeps {
+  const wrapped = { ...deps } as Record<string, unknown>;
+  for (const port of PORTS) {
+    const target = deps[port] as unknown as Record<string, unknown>;
+    wrapped[port] = new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          const state = context.getStore();
+          if (!state) return (value as (...a: unknown[]) => unknown).apply(object, args);
+          state.calls++;
+          const where = `${port}.${String(property)} (call ${state.calls})`;
+          if (state.failAt === state.calls && state.mode === "throw-before") throw new InjectedFault(where);
+          if (port === "runs" && property === "putStep") await watchMemo(deps, args[0] as StepRecord, memoChanges);
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
+          if (state.failAt === state.calls && state.mode === "throw-after") throw new InjectedFault(where);
+          return result;
+        };
+      },
+    });
+  }
+  return wrapped as unknown as EngineDeps;
+}
+
+/** A stored memo is final: record any write that would change it. */
+async function watchMemo(deps: EngineDeps, next: StepRecord, memoChanges: string[]): Promise<void> {
+  const stored = await deps.runs.getStep(next.runId, next.id);
+  if (stored?.memo && JSON.stringify(stored.memo) !== JSON.stringify(next.memo)) {
+    memoChanges.push(`${next.runId}/${next.name}: ${JSON.stringify(stored.memo)} -> ${JSON.stringify(next.memo)}`);
+  }
+}
+
+/** Runs described without ids (event and run ids differ between executions), sorted. */
+async function describe(deps: EngineDeps): Promise<Pick<Outcome, "runs" | "live">> {
+  const runs = await deps.runs.listRuns(10_000);
+  const lines: string[] = [];
+  const live: string[] = [];
+  for (const run of runs) {
+    const steps = (await deps.runs.listSteps(run.id)).map((step) => `${step.name}=${normalize(step.memo?.value)}`).sort();
+    const line = `${run.functionId} <- ${trigger(run)}: ${run.status} ${normalize(run.output ?? run.error?.message ?? null)} [${steps.join(", ")}]`;
+    lines.push(line);
+    if (run.status === "Running") live.push(`${line} waiting=${JSON.stringify(run.waiting)} pending=${JSON.stringify(run.pending)}`);
+  }
+  return { runs: lines.sort(), live };
+}
+
+function trigger(run: RunRecord): string {
+  return run.events.map((event) => `${event.name}${normalize(event.data)}`).join(" + ");
+}
+
+/** JSON with run and event ids (which differ between executions) left out or masked. */
+function normalize(value: unknown): string {
+  const json = JSON.stringify(value, (key, inner: unknown) => (["run_id", "_inngest", "event", "events", "id", "ts"].includes(key) ? undefined : inner)) ?? "undefined";
+  return json.replace(/[0-9A-HJKMNP-TV-Z]{26}/g, "<ulid>");
+}
+
+/** The crash points of a scenario: 1 .. the most port calls any job of the clean run made. */
+export function crashPoints(clean: Outcome): number[] {
+  const most = Math.max(0, ...clean.callsPerJob.values());
+  return Array.from({ length: most }, (_, index) => index + 1);
+}
