@@ -11,6 +11,7 @@ import type { DevOptions } from "./cli-options";
 import { exampleServeUrl, startExampleApp } from "./example-process";
 import { createLogObserver, type LogSink } from "./log-observer";
 import { createDevHttpServer } from "./server/dev-server";
+import { PAUSE_AT_ENV, formatPausePoint, pausePointFromEnv } from "./test-pause-point";
 
 /** A running dev server. */
 export interface RunningDevServer {
@@ -31,13 +32,22 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
   const virtualClock = options.virtualClock ? new VirtualClock(Date.now()) : undefined;
   const observer = createLogObserver(print, !options.quiet);
   const caller = new HttpFunctionCaller({ signingKey: options.signingKey, serverKind: "dev" });
+  // Crash tests only: undefined (and nothing wrapped) unless FERRY_TEST_PAUSE_AT is set.
+  const pausing = pausePointFromEnv(process.env, (line) => process.stderr.write(`${line}\n`));
   const engine = createLocalEngine({
     database: options.database,
     caller,
     clock: virtualClock,
     observer,
     settings: options.retryBaseMs === undefined ? {} : { retryBaseDelay: options.retryBaseMs },
+    ...(pausing ? { handle: pausing.handle } : {}),
   });
+  try {
+    pausing?.verify(engine.deps);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   const server = createDevHttpServer(
     {
       deps: engine.deps,
@@ -70,6 +80,7 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
   print(`  events      POST ${url}/e/<event key>`);
   print(`  runs API    ${url}/v1/runs`);
   print(`  store       ${options.database === ":memory:" ? "in memory" : options.database}${virtualClock ? ", virtual clock" : ""}`);
+  if (pausing) print(`  ${pc.yellow("test pause")}  ${PAUSE_AT_ENV}=${formatPausePoint(pausing.point)}: jobs stop there (crash tests only)`);
 
   let example: ChildProcess | undefined;
   const urls = [...options.urls];

@@ -92,6 +92,129 @@ describe("SqliteJobQueue", () => {
     expect(second.seen.map((s) => (s.job as { runId: string }).runId)).toEqual(["in-flight", "timer"]);
   });
 
+  it("after the last delivery hands the job, its delivery count and its last error to the drop handler once, then forgets it", async () => {
+    const db = openDatabase(":memory:");
+    const clock = new VirtualClock(T0);
+    const queue = new SqliteJobQueue(db, clock, {}, { maxDeliveries: 4 });
+    const deliveries: boolean[] = [];
+    const dropped: Array<{ job: Job; deliveries: number; error: unknown }> = [];
+    queue.start(
+      async (_job, delivery) => {
+        deliveries.push(delivery.redelivered);
+        throw new Error(`failure ${deliveries.length}`);
+      },
+      async (job, count, error) => void dropped.push({ job, deliveries: count, error }),
+    );
+    await queue.enqueue(wake("doomed"));
+    await queue.idle();
+    for (let i = 0; i < 3; i++) {
+      expect(dropped).toEqual([]);
+      expect(queue.size()).toBe(1);
+      clock.advance(60_000);
+      await queue.idle();
+    }
+    expect(deliveries).toEqual([false, true, true, true]);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]?.job).toEqual(wake("doomed"));
+    expect(dropped[0]?.deliveries).toBe(4);
+    expect((dropped[0]?.error as Error).message).toBe("failure 4");
+    expect(queue.size()).toBe(0);
+    clock.advance(3_600_000);
+    await queue.idle();
+    expect(deliveries).toHaveLength(4);
+    expect(dropped).toHaveLength(1);
+  });
+
+  it("drops after 10 deliveries by default", async () => {
+    const { queue, clock } = setup();
+    let deliveries = 0;
+    const dropped: number[] = [];
+    queue.start(
+      async () => {
+        deliveries++;
+        throw new Error("always");
+      },
+      async (_job, count) => void dropped.push(count),
+    );
+    await queue.enqueue(wake("doomed"));
+    for (let i = 0; i < 30 && dropped.length === 0; i++) {
+      await queue.idle();
+      clock.advance(60_000);
+    }
+    await queue.idle();
+    expect(deliveries).toBe(10);
+    expect(dropped).toEqual([10]);
+    expect(queue.size()).toBe(0);
+  });
+
+  it("keeps a job whose drop handler failed, instead of leaving it leased and its group blocked", async () => {
+    const { queue, clock } = setup();
+    const handled: string[] = [];
+    let drops = 0;
+    // Bounded: a queue stuck on a leased row must fail this test, not hang it.
+    const settle = () => Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 50))]);
+    queue.start(
+      async (job) => {
+        handled.push(job.type);
+        if (job.type === "wake") throw new Error("always");
+      },
+      async () => {
+        if (++drops === 1) throw new Error("store unavailable while failing the run");
+      },
+    );
+    try {
+      await queue.enqueue(wake("doomed"));
+      for (let i = 0; i < 30 && drops === 0; i++) {
+        await settle();
+        clock.advance(60_000);
+      }
+      await settle();
+      expect(drops).toBeGreaterThanOrEqual(1);
+      // Another job of the same group (the same run) must still run, and the drop be tried again.
+      await queue.enqueue({ type: "wait-timeout", runId: "doomed", stepId: "other" });
+      for (let i = 0; i < 30 && drops < 2; i++) {
+        await settle();
+        clock.advance(60_000);
+      }
+      await settle();
+      expect(handled).toContain("wait-timeout");
+      expect(drops).toBe(2);
+      expect(queue.size()).toBe(0);
+    } finally {
+      await queue.stop();
+    }
+  });
+
+  it("does not spin while a due job waits for another job of its group to finish", async () => {
+    const db = openDatabase(":memory:");
+    let alarms = 0;
+    const clock = new (class extends VirtualClock {
+      override setAlarm(at: number, callback: () => void): () => void {
+        alarms++;
+        return super.setAlarm(at, callback);
+      }
+    })(T0);
+    const queue = new SqliteJobQueue(db, clock);
+    let release: () => void = () => {};
+    const first = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    queue.start(async (job) => {
+      order.push(job.type);
+      if (job.type === "wake") await first;
+    });
+    await queue.enqueue(wake("r"));
+    await new Promise((resolve) => setImmediate(resolve));
+    await queue.enqueue({ type: "wait-timeout", runId: "r", stepId: "s" });
+    const before = alarms;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const whileBlocked = alarms - before;
+    release();
+    await queue.idle();
+    await queue.stop();
+    expect(order).toEqual(["wake", "wait-timeout"]);
+    expect(whileBlocked).toBeLessThanOrEqual(2);
+  });
+
   it("never runs more jobs at once than its concurrency", async () => {
     const db = openDatabase(":memory:");
     const queue = new SqliteJobQueue(db, new VirtualClock(T0), {}, { concurrency: 3 });

@@ -72,7 +72,8 @@ export class SqliteJobQueue implements RunQueue, Timers {
       ),
       ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
       retry: db.prepare("UPDATE jobs SET leased_until = NULL, run_at = ? WHERE seq = ?"),
-      nextAt: db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL"),
+      // Rows waiting for their group are not due for the alarm: the job ahead of them pumps when it ends.
+      nextAt: db.prepare(`SELECT MIN(run_at) AS at FROM jobs j WHERE leased_until IS NULL AND ${groupFree}`),
       releaseAll: db.prepare("UPDATE jobs SET leased_until = NULL WHERE leased_until IS NOT NULL"),
       count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
     };
@@ -185,8 +186,16 @@ export class SqliteJobQueue implements RunQueue, Timers {
   private async failed(row: Row, job: Job, error: unknown): Promise<void> {
     const deliveries = row.deliveries;
     if (deliveries >= this.maxDeliveries) {
-      if (this.onDrop) await this.onDrop(job, deliveries, error);
-      else this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
+      try {
+        if (this.onDrop) await this.onDrop(job, deliveries, error);
+        else this.observer.problem?.(`dropping ${job.type} job after ${deliveries} failed deliveries: ${JSON.stringify(job)}`, error);
+      } catch (dropError) {
+        // Failing the run failed too (the store is likely what is down): keep the job and try
+        // the drop again later, rather than leaving it leased and its group blocked.
+        this.observer.problem?.(`could not fail the run of a dropped ${job.type} job; trying again`, dropError);
+        this.statements.retry.run(this.clock.now() + 60_000, row.seq);
+        return;
+      }
       this.statements.ack.run(row.seq);
       return;
     }

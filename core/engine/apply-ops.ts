@@ -12,9 +12,14 @@ import { memoizeStep, mutateStep, newStep } from "./step-mutation";
  * writer decides), record retries and new steps, then move the run with one compare-and-set,
  * whose follow-up work (the next call, step calls, timers, waits, child runs) the transition
  * issues. A crash anywhere leaves either memos the next delivery settles, or a moved run whose
- * follow-up work the next delivery re-derives.
+ * follow-up work the next delivery re-derives. `ending`: the steps came with `RunComplete`.
  */
-export async function applyOps(deps: EngineDeps, outcome: Extract<CallOutcome, { type: "ops" }>, context: CallContext): Promise<void> {
+export async function applyOps(
+  deps: EngineDeps,
+  outcome: Extract<CallOutcome, { type: "ops" }>,
+  context: CallContext,
+  options: { ending?: boolean } = {},
+): Promise<void> {
   const { run, job } = context;
   const now = deps.clock.now();
   const plan = planOps(outcome.ops, context, now, deps.ids.random(), deps.settings.retryBaseDelay, outcome.retryAt);
@@ -36,6 +41,8 @@ export async function applyOps(deps: EngineDeps, outcome: Extract<CallOutcome, {
   }
   const moved = await transitionRun<OpsDecision>(deps, run.id, (current) => {
     const decision = decideOps(current, plan, context, now);
+    // Steps reported beside RunComplete: the run is about to end, so making no progress is fine.
+    if (options.ending) delete decision.stuck;
     if (decision.stuck) endRun(current, { status: "Failed", error: { name: "NoProgressError", message: decision.stuck } }, now);
     return { run: current, result: decision };
   });

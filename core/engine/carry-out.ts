@@ -71,11 +71,14 @@ async function storeWait(deps: EngineDeps, wait: WaitRecord): Promise<void> {
 
 /**
  * The event may have been routed after the SDK produced the wait but before the wait was
- * stored: look back over events of that name since the call started. A match memoizes the step
+ * stored: look back over events of that name since the call started (less the clock skew the
+ * engine tolerates between machines). Both sides read one key per event name with strongly
+ * consistent reads (the routing lists waits after storing the event; this lists events after
+ * storing the wait), so at least one of them sees the other. A match memoizes the step
  * (whoever memoizes first, this, a live event or the timeout, wins) and wakes the run.
  */
 async function lookBack(deps: EngineDeps, wait: WaitRecord): Promise<void> {
-  for (const event of await deps.events.findEventsSince(wait.event, wait.since)) {
+  for (const event of await deps.events.findEventsSince(wait.event, wait.since - deps.settings.clockSkewMs)) {
     const wire = toWireEvent(event);
     if (!waitMatches(wait, wire)) continue;
     await memoizeStep(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire, "Completed");

@@ -31,6 +31,12 @@ export interface EngineSettings {
    * so a live step never loses its slot; a dead worker's slot comes back after this.
    */
   leaseMs: number;
+  /**
+   * How far the clocks of two machines may disagree. A waitForEvent looks back over events
+   * received since its call started; the event was stamped by the machine that accepted it and
+   * the call's start by the one that made it, so the look-back reaches this much further back.
+   */
+  clockSkewMs: number;
 }
 
 /** Defaults used in production and by `ferry dev`. */
@@ -40,6 +46,7 @@ export const defaultSettings: EngineSettings = {
   eventIdTtl: 24 * 60 * 60 * 1000,
   maxEventBytes: 256 * 1024,
   leaseMs: 6 * 60 * 1000,
+  clockSkewMs: 5000,
 };
 
 /** Everything a use case needs, passed explicitly: `(deps, input) => Promise<Outcome>`. */

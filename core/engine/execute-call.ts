@@ -96,7 +96,7 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
 const outcomeHandlers = {
   completed: async (deps, outcome, context) => {
     // Steps reported with the result are recorded first, so the run shows every step it ran.
-    if (outcome.steps) await applyOps(deps, { type: "ops", ops: outcome.steps }, context);
+    if (outcome.steps) await applyOps(deps, { type: "ops", ops: outcome.steps }, context, { ending: true });
     await finishRun(deps, context.run.id, { status: "Completed", output: outcome.output });
   },
   ops: (deps, outcome, context) => applyOps(deps, outcome, context),

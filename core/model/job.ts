@@ -50,7 +50,7 @@ export function jobId(job: Job): string {
     case "call": {
       // A call woken from a concurrency backlog is new work: the delivery that parked it may
       // still be finishing under the plain id, and a queue would deduplicate the two.
-      const parked = job.parked === undefined ? "" : `.k${job.parked}`;
+      const parked = job.parked === undefined ? "" : `.k${stableHash([job.parked], 8)}`;
       return job.stepId === undefined
         ? `call.${job.runId}.p${job.position ?? "x"}.a${job.attempt}${parked}`
         : `call.${job.runId}.${stableHash([job.stepId], 16)}.a${job.attempt}${parked}`;

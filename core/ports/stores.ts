@@ -16,14 +16,18 @@ export interface EventStore {
   /** Stores an event; ids are ULIDs, so it never conflicts. */
   putEvent(event: StoredEvent): Promise<void>;
   getEvent(id: string): Promise<StoredEvent | undefined>;
-  /** Events of that name received at or after `since`, oldest first (waitForEvent look-back). */
+  /**
+   * Events of that name received at or after `since`, oldest first (waitForEvent look-back).
+   * Strongly consistent: sees every event stored before the call began (DynamoDB: a base-table
+   * query on one partition per event name, never a GSI), which closes the race with routing.
+   */
   findEventsSince(name: string, since: number): Promise<StoredEvent[]>;
   /**
    * Claims a sender-given id until `expiresAt`. Returns undefined when claimed, or the event id
    * that holds it when an unexpired claim exists.
    */
   claimExternalId(externalId: string, eventId: string, now: number, expiresAt: number): Promise<string | undefined>;
-  /** Recent events, newest first, for the dashboard. */
+  /** Recent events, newest first, for the dashboard. May lag behind writes (an index). */
   listEvents(limit: number): Promise<StoredEvent[]>;
 }
 
@@ -31,9 +35,14 @@ export interface EventStore {
 export interface RunStore {
   putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  /** Runs started by an event, oldest first. */
+  /**
+   * Runs started by an event, oldest first. Strongly consistent (batching reads it to tell a
+   * redelivered event from a new one). Creating a run writes one link per triggering event
+   * before the run itself, each its own idempotent write; a link whose run is not stored (a
+   * creation cut short, finished by convergence) is not listed.
+   */
   listRunsByEvent(eventId: string): Promise<RunRecord[]>;
-  /** Recent runs, newest first. */
+  /** Recent runs, newest first. May lag behind writes (an index): for views only. */
   listRuns(limit: number): Promise<RunRecord[]>;
   putStep(step: StepRecord, expectedVersion: ExpectedVersion): Promise<void>;
   getStep(runId: string, stepId: string): Promise<StepRecord | undefined>;
@@ -64,7 +73,11 @@ export interface AppStore {
 export interface WaitStore {
   /** Stores a wait (condition: not exists). */
   putWait(wait: WaitRecord): Promise<void>;
-  /** Waits expecting an event name. */
+  /**
+   * Waits expecting an event name. Strongly consistent: sees every wait stored before the call
+   * began (DynamoDB: a base-table query on one partition per event name), which is what lets a
+   * wait and an event racing each other always meet (see `findEventsSince`).
+   */
   listWaitsByEvent(event: string): Promise<WaitRecord[]>;
   /** Removes a wait; false when it was already gone, so exactly one resumer wins. */
   deleteWait(id: string): Promise<boolean>;

@@ -16,6 +16,7 @@ describe.each(scenarios)("every job converges: $name", (scenario) => {
   it("runs clean to an ending with no live run", () => {
     expect(clean.live).toEqual([]);
     expect(clean.memoChanges).toEqual([]);
+    expect(clean.badNames).toEqual([]);
     expect(clean.runs.length).toBeGreaterThan(0);
     expect(crashPoints(clean).length).toBeGreaterThan(3);
   });

@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
-import { handleJob, jobId, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord } from "../../../core";
+import { handleJob, jobId, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
 import { startInProcessFerry, type InProcessFerry } from "../../support/in-process-ferry";
 
 /** How jobs misbehave in one execution. */
@@ -47,6 +47,8 @@ export interface Outcome {
   live: string[];
   /** Memos that changed after being stored (must never happen). */
   memoChanges: string[];
+  /** Timer and job ids that EventBridge Scheduler or SQS would refuse (must never happen). */
+  badNames: string[];
   /** Port calls made by each job's first delivery (clean run: how many crash points there are). */
   callsPerJob: Map<string, number>;
 }
@@ -72,11 +74,12 @@ export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<
   const context = new AsyncLocalStorage<JobContext>();
   const callsPerJob = new Map<string, number>();
   const memoChanges: string[] = [];
+  const badNames: string[] = [];
   const delivered = new Set<string>();
   let wrapped: EngineDeps | undefined;
 
   const handle = async (deps: EngineDeps, job: Job, delivery: Delivery): Promise<void> => {
-    wrapped ??= wrapDeps(deps, context, memoChanges);
+    wrapped ??= wrapDeps(deps, context, memoChanges, badNames);
     const id = jobId(job);
     const first = !delivered.has(id);
     delivered.add(id);
@@ -104,7 +107,7 @@ export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<
     };
     await scenario.drive(harness);
     await runDue(ferry, start + scenario.horizonMs);
-    return { ...(await describe(ferry.engine.deps)), memoChanges, callsPerJob };
+    return { ...(await describe(ferry.engine.deps)), memoChanges, badNames, callsPerJob };
   } finally {
     await ferry.close();
   }
@@ -124,7 +127,7 @@ async function runDue(ferry: InProcessFerry, until: number): Promise<void> {
 }
 
 /** Wraps every port so calls made inside a job are counted and fail where the plan says. */
-function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memoChanges: string[]): EngineDeps {
+function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memoChanges: string[], badNames: string[]): EngineDeps {
   const wrapped = { ...deps } as Record<string, unknown>;
   for (const port of PORTS) {
     const target = deps[port] as unknown as Record<string, unknown>;
@@ -139,6 +142,8 @@ function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memo
           const where = `${port}.${String(property)} (call ${state.calls})`;
           if (state.failAt === state.calls && state.mode === "throw-before") throw new InjectedFault(where);
           if (port === "runs" && property === "putStep") await watchMemo(deps, args[0] as StepRecord, memoChanges);
+          if (port === "timers" && property === "schedule") checkName((args[0] as TimerRecord).id, badNames);
+          if (port === "queue" && property === "enqueue") checkName(jobId(args[0] as Job), badNames);
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
           if (state.failAt === state.calls && state.mode === "throw-after") throw new InjectedFault(where);
           return result;
@@ -147,6 +152,11 @@ function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memo
     });
   }
   return wrapped as unknown as EngineDeps;
+}
+
+/** Scheduler schedule names and SQS deduplication ids: 1-64 of `[0-9a-zA-Z-_.]` (the stricter of the two). */
+function checkName(name: string, badNames: string[]): void {
+  if (!/^[0-9a-zA-Z_.-]{1,64}$/.test(name)) badNames.push(name);
 }
 
 /** A stored memo is final: record any write that would change it. */
