@@ -9,6 +9,6 @@ export class QueueEventBus implements EventBus {
   constructor(private readonly queue: RunQueue) {}
 
   async publish(events: StoredEvent[]): Promise<void> {
-    for (const event of events) await this.queue.enqueue({ type: "route", eventId: event.id, name: event.name });
+    for (const event of events) await this.queue.enqueue({ type: "route", eventId: event.id, name: event.name, event });
   }
 }

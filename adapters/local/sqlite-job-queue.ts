@@ -15,11 +15,9 @@ export interface JobQueueOptions {
   maxDeliveries?: number;
 }
 
-/** A job may start when no job of its group is running (jobs without a group always may). */
-const groupFree = "(j.grp IS NULL OR NOT EXISTS (SELECT 1 FROM jobs l WHERE l.grp = j.grp AND l.leased_until IS NOT NULL))";
-
 interface Row {
   seq: number;
+  grp: string | null;
   job: string;
   deliveries: number;
 }
@@ -39,6 +37,8 @@ export class SqliteJobQueue implements RunQueue, Timers {
   private handler?: JobHandler;
   private onDrop?: DropHandler;
   private running = 0;
+  /** Groups with a job running now: the database is this process's alone, so memory knows. */
+  private readonly busyGroups = new Set<string>();
   private pumpScheduled = false;
   private alarm?: { at: number; cancel: () => void };
   private idleWaiters: Array<() => void> = [];
@@ -60,23 +60,19 @@ export class SqliteJobQueue implements RunQueue, Timers {
          ON CONFLICT(timer_id) DO UPDATE SET grp = excluded.grp, run_at = excluded.run_at, job = excluded.job, deliveries = 0`,
       ),
       cancelTimer: db.prepare("DELETE FROM jobs WHERE timer_id = ? AND leased_until IS NULL"),
-      due: db.prepare(`SELECT seq, job, deliveries FROM jobs j WHERE leased_until IS NULL AND run_at <= ? AND ${groupFree} ORDER BY run_at, seq LIMIT ?`),
-      // Picks and leases due jobs in one statement, the first of each free group (FIFO per
-      // group, like SQS FIFO); `deliveries` comes back already counted.
-      lease: db.prepare(
-        `UPDATE jobs SET leased_until = @now, deliveries = deliveries + 1
-         WHERE seq IN (
-           SELECT MIN(seq) FROM jobs j WHERE leased_until IS NULL AND run_at <= @now AND ${groupFree}
-           GROUP BY COALESCE(grp, seq) ORDER BY MIN(run_at), MIN(seq) LIMIT @limit)
-         RETURNING seq, job, deliveries`,
-      ),
+      due: db.prepare("SELECT seq, grp, job, deliveries FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
+      lease: db.prepare("UPDATE jobs SET leased_until = ?, deliveries = deliveries + 1 WHERE seq = ?"),
       ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
       retry: db.prepare("UPDATE jobs SET leased_until = NULL, run_at = ? WHERE seq = ?"),
-      // Rows waiting for their group are not due for the alarm: the job ahead of them pumps when it ends.
-      nextAt: db.prepare(`SELECT MIN(run_at) AS at FROM jobs j WHERE leased_until IS NULL AND ${groupFree}`),
+      // Only future work arms the alarm: due rows are pumped now, or (waiting for their group)
+      // when the job ahead of them ends.
+      nextAt: db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL AND run_at > ?"),
       releaseAll: db.prepare("UPDATE jobs SET leased_until = NULL WHERE leased_until IS NOT NULL"),
       count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
     };
+    this.leaseRows = db.transaction((rows: Row[], now: number) => {
+      for (const row of rows) this.statements.lease.run(now, row.seq);
+    });
     this.upsert = db.transaction((timer: TimerRecord) => {
       this.statements.detachLeasedTimer.run(timer.id);
       this.statements.upsertTimer.run(timer.id, jobGroup(timer.job), timer.at, JSON.stringify(timer.job));
@@ -84,6 +80,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   }
 
   private readonly upsert: (timer: TimerRecord) => void;
+  private readonly leaseRows: (rows: Row[], now: number) => void;
 
   async enqueue(job: Job): Promise<void> {
     this.statements.insert.run(jobId(job), jobGroup(job), this.clock.now(), JSON.stringify(job));
@@ -123,7 +120,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   async idle(): Promise<void> {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.running === 0 && !this.pumpScheduled && this.dueNow().length === 0) return;
+      if (this.running === 0 && !this.pumpScheduled && this.dueNow(1).length === 0) return;
       if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -133,8 +130,8 @@ export class SqliteJobQueue implements RunQueue, Timers {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  private dueNow(): Row[] {
-    return this.statements.due.all(this.clock.now(), 1) as Row[];
+  private dueNow(limit: number): Row[] {
+    return this.statements.due.all(this.clock.now(), limit) as Row[];
   }
 
   private schedulePump(): void {
@@ -157,14 +154,27 @@ export class SqliteJobQueue implements RunQueue, Timers {
     if (!handler) return;
     const free = this.concurrency - this.running;
     if (free <= 0) return;
-    const rows = (this.statements.lease.all({ now: this.clock.now(), limit: free }) as Row[]).sort((a, b) => a.seq - b.seq);
-    for (const row of rows) this.deliver(handler, row);
-    if (rows.length === free) return; // more may be due; finishing jobs pump again
+    // The first due job of each group whose previous job has ended (FIFO per group, like SQS
+    // FIFO). Rows waiting behind a running job of their group are skipped; at most one per
+    // running job, so reading that many more finds every startable one.
+    const candidates = this.dueNow(free + this.busyGroups.size + 16);
+    const picked: Row[] = [];
+    const taken = new Set<string>();
+    for (const row of candidates) {
+      if (picked.length === free) break;
+      if (row.grp !== null && (this.busyGroups.has(row.grp) || taken.has(row.grp))) continue;
+      if (row.grp !== null) taken.add(row.grp);
+      picked.push(row);
+    }
+    this.leaseRows(picked, this.clock.now());
+    for (const row of picked) this.deliver(handler, { ...row, deliveries: row.deliveries + 1 });
+    if (picked.length === free) return; // more may be due; finishing jobs pump again
     this.armNextAlarm();
   }
 
   private deliver(handler: JobHandler, row: Row): void {
     this.running++;
+    if (row.grp !== null) this.busyGroups.add(row.grp);
     const job = JSON.parse(row.job) as Job;
     handler(job, { redelivered: row.deliveries > 1 })
       .then(
@@ -174,6 +184,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
       .catch((error: unknown) => this.observer.problem?.(`could not record the outcome of a ${job.type} job`, error))
       .finally(() => {
         this.running--;
+        if (row.grp !== null) this.busyGroups.delete(row.grp);
         if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
         this.schedulePump();
       });
@@ -204,7 +215,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   }
 
   private armNextAlarm(): void {
-    const next = (this.statements.nextAt.get() as { at: number | null }).at;
+    const next = (this.statements.nextAt.get(this.clock.now()) as { at: number | null }).at;
     if (next === null) {
       this.alarm?.cancel();
       this.alarm = undefined;

@@ -37,7 +37,7 @@ const handlers = {
     } else await completeStep(deps, identity, null, "Completed", 1);
   },
   route: async (deps, job) => {
-    const event = await deps.events.getEvent(job.eventId);
+    const event = job.event ?? (await deps.events.getEvent(job.eventId));
     if (event) await routeEvent(deps, event, job.functionId);
     else deps.observer.problem?.(`route job for event ${job.eventId}, which is not stored; nothing to route`, undefined);
   },

@@ -1,4 +1,5 @@
 import { stableHash } from "./derived-id";
+import type { StoredEvent } from "./event";
 
 /**
  * Work items on the run queue. A job is small and self-describing so it can travel as an SQS
@@ -18,9 +19,10 @@ export type Job =
   | { type: "wait-timeout"; runId: string; stepId: string }
   /**
    * Route a stored event: triggers, waits, cancellations. `functionId` targets one function
-   * (invoke); `name`, when known, orders routing per event name.
+   * (invoke); `name`, when known, orders routing per event name. `event` may carry the stored
+   * event itself (a bus that has it at hand saves the read), as an EventBridge delivery does.
    */
-  | { type: "route"; eventId: string; functionId?: string; name?: string }
+  | { type: "route"; eventId: string; functionId?: string; name?: string; event?: StoredEvent }
   /** A cron trigger is due. */
   | { type: "cron"; functionId: string; cron: string; at: number }
   /** A debounce period may have ended: start the run with the latest event if it has. */

@@ -105,7 +105,6 @@ export const migrations: readonly string[] = [
   // SQS FIFO. `timer_id` now names every job (core jobId), so a job queued twice is kept once.
   // Skips are recorded once per event and function, however often the event is routed.
   `ALTER TABLE jobs ADD COLUMN grp TEXT;
-   CREATE INDEX jobs_by_group ON jobs (grp, leased_until);
    DELETE FROM skips WHERE seq NOT IN (SELECT MIN(seq) FROM skips GROUP BY event_id, function_id);
    CREATE UNIQUE INDEX skips_once ON skips (event_id, function_id);`,
 ];

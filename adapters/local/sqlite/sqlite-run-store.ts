@@ -26,13 +26,14 @@ export class SqliteRunStore implements RunStore {
       // `seq` is the insertion order, which is the order the steps started.
       listSteps: db.prepare<[string], BodyRow>("SELECT body FROM steps WHERE run_id = ? ORDER BY seq"),
     };
-    // A batch run is started by several events; it is listed under each of them. As on
-    // DynamoDB, each link is its own idempotent write, made before the run: a crash between
-    // them leaves links to a run not stored yet, which the listing joins away.
-    this.createRun = (run: RunRecord): boolean => {
+    // A batch run is started by several events; it is listed under each of them. The links
+    // are written before the run, as on DynamoDB (where each is its own write and a link to a
+    // run not stored yet is joined away); here one transaction holds them, which only saves
+    // commits: the core needs no atomicity from it.
+    this.createRun = db.transaction((run: RunRecord): boolean => {
       for (const event of run.events) this.statements.linkEvent.run(event.id, run.id);
       return this.statements.insertRun.run(run.id, run.createdAt, run.version, JSON.stringify(run)).changes > 0;
-    };
+    });
   }
 
   async putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void> {
