@@ -11,3 +11,4 @@ export { describeTimersContract, type TimersTest } from "./timers.contract";
 export { describeEventBusContract, type EventBusBed, type EventBusTest } from "./event-bus.contract";
 export type { BedTiming, ContractOptions, JobHandler, MakeBed, QueueBed } from "./queue-bed";
 export { aFunction, aRun, aStep, aWait, anApp, anEvent } from "./fixtures";
+export { describePayloadStoreContract } from "./payload-store.contract";

@@ -41,12 +41,12 @@ export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<
     }
     if (fn.flow.batch) {
       const state = await deps.flow.getState<BatchState>(functionKey("batch", fn, fn.flow.batch.key, event));
-      if (state?.value.events.some((e) => e.id === eventId)) {
+      if (state?.value.ids?.includes(eventId)) {
         outcomes.pending.push({
           function_id: fn.id,
           reason: "batch",
           until: isoTime(state.value.firstAt + fn.flow.batch.timeoutMs),
-          batch_size: state.value.events.length,
+          batch_size: state.value.ids.length,
         });
       }
     }

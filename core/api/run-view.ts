@@ -52,7 +52,7 @@ export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRec
     run_started_at: isoTime(run.startedAt ?? run.createdAt),
     ended_at: isoTime(run.endedAt),
     app_id: run.appId,
-    event_ids: run.events.map((event) => event.id),
+    event_ids: run.eventIds ?? run.events.map((event) => event.id),
     created_at: isoTime(run.createdAt),
   };
   if (run.error) view.error = run.error;

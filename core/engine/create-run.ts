@@ -4,6 +4,7 @@ import type { FerryEvent } from "../model/event";
 import type { ParentLink, RunRecord } from "../model/run";
 import { carryOut } from "./carry-out";
 import type { EngineDeps } from "./deps";
+import { storableEvents } from "./payloads";
 import { deriveRunEffects } from "./run-effects";
 import { convergeRun } from "./run-transition";
 
@@ -33,7 +34,7 @@ export async function createRun(deps: EngineDeps, fn: FunctionRecord, events: Fe
     appId: fn.appId,
     functionVersion: fn.version,
     status: "Running",
-    events,
+    ...(await storableEvents(deps, options.id, events)),
     stack: [],
     pending: {},
     parallel: false,

@@ -6,6 +6,7 @@ import type {
   EventBus,
   EventStore,
   FlowStateStore,
+  PayloadStore,
   FunctionCaller,
   Ids,
   RunQueue,
@@ -37,6 +38,11 @@ export interface EngineSettings {
    * the call's start by the one that made it, so the look-back reaches this much further back.
    */
   clockSkewMs: number;
+  /**
+   * Values larger than this, as JSON, are kept in the PayloadStore and referenced: step outputs
+   * and a batch's events. Keeps every record well under DynamoDB's 400 KB item limit.
+   */
+  payloadThresholdBytes: number;
 }
 
 /** Defaults used in production and by `ferry dev`. */
@@ -47,6 +53,7 @@ export const defaultSettings: EngineSettings = {
   maxEventBytes: 256 * 1024,
   leaseMs: 6 * 60 * 1000,
   clockSkewMs: 5000,
+  payloadThresholdBytes: 64 * 1024,
 };
 
 /** Everything a use case needs, passed explicitly: `(deps, input) => Promise<Outcome>`. */
@@ -60,6 +67,7 @@ export interface EngineDeps {
   flow: FlowStateStore;
   backlog: BacklogStore;
   skips: SkipStore;
+  payloads: PayloadStore;
   queue: RunQueue;
   timers: Timers;
   bus: EventBus;

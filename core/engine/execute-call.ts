@@ -11,6 +11,7 @@ import type { CallContext, CallJob } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
+import { resolveMemos, runEvents } from "./payloads";
 import { mutateRun } from "./run-mutation";
 import { transitionRun } from "./run-transition";
 
@@ -73,14 +74,14 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
   if (run.startedAt === undefined || run.waiting?.type === "queued" || run.waiting?.type === "throttled" || run.waiting?.type === "concurrency") {
     run = (await markStarted(deps, run.id)) ?? run;
   }
-  const steps = await deps.runs.listSteps(run.id);
+  const steps = await resolveMemos(deps, await deps.runs.listSteps(run.id));
   const memo: Record<string, unknown> = {};
   for (const step of steps) if (step.memo) memo[step.id] = step.memo.value;
   const callStart = deps.clock.now();
   const body = buildCallRequest({
     runId: run.id,
     env: deps.settings.env,
-    events: run.events,
+    events: await runEvents(deps, run),
     steps: memo,
     stack: run.stack.filter((id) => id in memo),
     stepId: job.stepId,

@@ -3,6 +3,7 @@ import type { RunRecord } from "../model/run";
 import { createRun } from "./create-run";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
+import { runEvents } from "./payloads";
 
 /**
  * Cancels a live run: no further step starts (a step already executing finishes, its result is
@@ -23,5 +24,5 @@ export async function replayRun(deps: EngineDeps, runId: string): Promise<RunRec
   const fn = await deps.catalog.get(run.functionId);
   if (!fn) throw new NotFoundError(`function ${run.functionId} of run ${runId} is no longer registered`);
   // A replay is a new run each time it is asked for: its id is fresh, not derived.
-  return createRun(deps, fn, run.events, { id: deps.ids.ulid(), replayOf: run.id });
+  return createRun(deps, fn, await runEvents(deps, run), { id: deps.ids.ulid(), replayOf: run.id });
 }

@@ -2,6 +2,7 @@ import { ConflictError } from "../errors";
 import { cloneRecord } from "../model/clone-record";
 import type { StepKind, StepRecord } from "../model/step";
 import type { EngineDeps } from "./deps";
+import { storableMemo } from "./payloads";
 
 const MAX_CONFLICT_RETRIES = 50;
 
@@ -47,7 +48,7 @@ export function newStep(identity: StepIdentity, status: StepRecord["status"], no
 }
 
 /**
- * Writes a step's final memo value exactly once. Returns the step when this call wrote it, or
+ * Writes a step's final memo value exactly once (a large one through the PayloadStore). Returns the step when this call wrote it, or
  * undefined when the step was already done, so a duplicate delivery (or a late timeout racing a
  * resume) changes nothing.
  */
@@ -60,11 +61,12 @@ export async function memoizeStep(
   startedAt?: number,
 ): Promise<StepRecord | undefined> {
   const now = deps.clock.now();
+  const stored = await storableMemo(deps, identity.runId, identity.id, memo);
   const { step, changed } = await mutateStep(deps, identity.runId, identity.id, (existing) => {
     if (existing?.memo) return undefined;
     // A step the SDK ran inline (immediate execution) has no record yet: it began with the call.
     const base = existing ?? newStep(identity, status, startedAt ?? now);
-    return { ...base, status, memo: { value: memo }, endedAt: now, attempts: attempts ?? Math.max(base.attempts, 1) };
+    return { ...base, status, memo: stored, endedAt: now, attempts: attempts ?? Math.max(base.attempts, 1) };
   });
   return changed ? step : undefined;
 }

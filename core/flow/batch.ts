@@ -3,18 +3,21 @@ import type { FerryEvent } from "../model/event";
 import { jobId, type Job } from "../model/job";
 import type { EngineDeps } from "../engine/deps";
 import { functionKey } from "./flow-keys";
+import { toWireEvent } from "../engine/wire-event";
 import { mutateFlowState } from "./flow-state";
 import { runIdFor, startRun } from "./start-run";
 
 /**
- * A batch being collected: its events in arrival order (its id is its first event's id), and a
- * full batch whose run is being started. The full batch stays here until its run exists, so a
- * crash between the two is finished by whichever delivery comes next.
+ * A batch being collected: the ids of its events in arrival order (its id is its first event's
+ * id), and a full batch whose run is being started. The full batch stays here until its run
+ * exists, so a crash between the two is finished by whichever delivery comes next. Ids, not
+ * events: a batch of 1,000 events would not fit one DynamoDB item; they are read back when the
+ * batch closes.
  */
 export interface BatchState {
-  events: FerryEvent[];
+  ids: string[];
   firstAt: number;
-  closing?: FerryEvent[];
+  closing?: string[];
 }
 
 /** Timer id of one batch: its flush job's id (user key values hashed). */
@@ -29,23 +32,23 @@ export async function addToBatch(deps: EngineDeps, fn: FunctionRecord, event: Fe
   if (!config) return;
   const now = deps.clock.now();
   const key = functionKey("batch", fn, config.key, event);
-  const seen = (list: FerryEvent[] | undefined) => list?.some((member) => member.id === event.id) ?? false;
+  const seen = (list: string[] | undefined) => list?.includes(event.id) ?? false;
   const known = (await deps.flow.getState<BatchState>(key))?.value;
   // A full batch whose run was not started yet (its starter stopped halfway) goes first.
   if (known?.closing) {
     await closeBatch(deps, fn, key, known.closing);
     if (seen(known.closing)) return;
   }
-  if (!seen(known?.events) && (await alreadyBatched(deps, fn, event))) return;
+  if (!seen(known?.ids) && (await alreadyBatched(deps, fn, event))) return;
   const outcome = await mutateFlowState<BatchState, { opened?: string }>(deps.flow, key, now, (state) => {
-    if (seen(state?.events) || seen(state?.closing)) return { write: undefined, result: {} };
-    const events = [...(state?.events ?? []), event];
-    if (events.length >= config.maxSize) return { write: { put: { events: [], firstAt: now, closing: events } }, result: {} };
-    return { write: { put: { ...state, events, firstAt: state?.events.length ? state.firstAt : now } }, result: { opened: events.length === 1 ? event.id : undefined } };
+    if (seen(state?.ids) || seen(state?.closing)) return { write: undefined, result: {} };
+    const ids = [...(state?.ids ?? []), event.id];
+    if (ids.length >= config.maxSize) return { write: { put: { ids: [], firstAt: now, closing: ids } }, result: {} };
+    return { write: { put: { ...state, ids, firstAt: state?.ids.length ? state.firstAt : now } }, result: { opened: ids.length === 1 ? event.id : undefined } };
   });
   const state = (await deps.flow.getState<BatchState>(key))?.value;
   if (state?.closing) await closeBatch(deps, fn, key, state.closing);
-  const opened = outcome.opened ?? (state?.events[0]?.id === event.id ? event.id : undefined);
+  const opened = outcome.opened ?? (state?.ids[0] === event.id ? event.id : undefined);
   if (opened) {
     await deps.timers.schedule({ id: batchTimerId(key, opened), at: (state?.firstAt ?? now) + config.timeoutMs, job: { type: "batch", functionId: fn.id, key, batchId: opened } });
   }
@@ -57,12 +60,13 @@ async function alreadyBatched(deps: EngineDeps, fn: FunctionRecord, event: Ferry
 }
 
 /** Starts the run of a full (or timed-out) batch, then forgets the batch. */
-async function closeBatch(deps: EngineDeps, fn: FunctionRecord, key: string, events: FerryEvent[]): Promise<void> {
-  const first = events[0] as FerryEvent;
-  await deps.timers.cancel(batchTimerId(key, first.id));
-  await startRun(deps, fn, events, { id: runIdFor(fn, events, "batch") });
+async function closeBatch(deps: EngineDeps, fn: FunctionRecord, key: string, ids: string[]): Promise<void> {
+  const first = ids[0] as string;
+  await deps.timers.cancel(batchTimerId(key, first));
+  const events = (await Promise.all(ids.map((id) => deps.events.getEvent(id)))).filter((event) => event !== undefined).map(toWireEvent);
+  if (events.length) await startRun(deps, fn, events, { id: runIdFor(fn, events, "batch") });
   await mutateFlowState<BatchState, void>(deps.flow, key, deps.clock.now(), (state) =>
-    state?.closing?.[0]?.id === first.id ? { write: state.events.length ? { put: { events: state.events, firstAt: state.firstAt } } : { delete: true }, result: undefined } : { write: undefined, result: undefined },
+    state?.closing?.[0] === first ? { write: state.ids.length ? { put: { ids: state.ids, firstAt: state.firstAt } } : { delete: true }, result: undefined } : { write: undefined, result: undefined },
   );
 }
 
@@ -72,8 +76,8 @@ export async function flushBatch(deps: EngineDeps, job: Extract<Job, { type: "ba
   if (!fn) return;
   const now = deps.clock.now();
   await mutateFlowState<BatchState, void>(deps.flow, job.key, now, (state) =>
-    state && !state.closing && state.events[0]?.id === job.batchId ? { write: { put: { events: [], firstAt: now, closing: state.events } }, result: undefined } : { write: undefined, result: undefined },
+    state && !state.closing && state.ids[0] === job.batchId ? { write: { put: { ids: [], firstAt: now, closing: state.ids } }, result: undefined } : { write: undefined, result: undefined },
   );
   const state = (await deps.flow.getState<BatchState>(job.key))?.value;
-  if (state?.closing?.[0]?.id === job.batchId) await closeBatch(deps, fn, job.key, state.closing);
+  if (state?.closing?.[0] === job.batchId) await closeBatch(deps, fn, job.key, state.closing);
 }

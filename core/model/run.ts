@@ -1,5 +1,6 @@
 import type { SerializedError } from "../errors";
 import type { FerryEvent } from "./event";
+import type { PayloadRef } from "./payload-ref";
 
 /** Terminal and live statuses, named as Inngest's REST API names them. */
 export type RunStatus = "Running" | "Completed" | "Failed" | "Cancelled";
@@ -57,8 +58,15 @@ export interface RunRecord {
   /** Version of the function registration the run started on. */
   functionVersion: number;
   status: RunStatus;
-  /** The triggering events (one, or several for a batch); `events[0]` is `event`. */
+  /**
+   * The triggering events (one, or several for a batch); `events[0]` is `event`. When all of
+   * them are larger than the payload threshold, only the first is kept here and the whole list
+   * lives in the PayloadStore (`eventsRef`), with every id in `eventIds`: a run is rewritten on
+   * every step, so it must not carry a large batch each time.
+   */
   events: FerryEvent[];
+  eventsRef?: PayloadRef;
+  eventIds?: string[];
   /** Hashed step ids in the order they completed (`ctx.stack.stack`). */
   stack: string[];
   /** Ops in flight, by hashed step id; discovery never starts one twice. */

@@ -1,4 +1,5 @@
 import type { SerializedError } from "../errors";
+import type { PayloadRef } from "./payload-ref";
 
 /** What a step is, by the opcode that created it. */
 export type StepKind = "run" | "sleep" | "wait" | "invoke";
@@ -28,8 +29,11 @@ export interface StepRecord {
   status: StepStatus;
   /** Attempts made so far (1 after the first try). */
   attempts: number;
-  /** Present once the step is done; the memo value sent back to the SDK. */
-  memo?: { value: unknown };
+  /**
+   * Present once the step is done; the memo value sent back to the SDK. A value larger than
+   * the payload threshold is kept in the PayloadStore: then `ref` names it and `value` is absent.
+   */
+  memo?: { value?: unknown; ref?: PayloadRef };
   errors: StepAttemptError[];
   /** Op options as the SDK sent them (sleep duration, wait event and expression, invoke target). */
   opts?: Record<string, unknown>;

@@ -5,3 +5,4 @@ export type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "
 export type { EngineObserver } from "./observer";
 export type { FlowItem, FlowStateStore, BacklogEntry, BacklogStore, SkipReason, SkipRecord, SkipStore } from "./flow-stores";
 export type { EventBus } from "./event-bus";
+export type { PayloadStore } from "./payload-store";

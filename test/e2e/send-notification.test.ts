@@ -28,7 +28,8 @@ class Observed {
     const now = (this.inFlight.get(data.accountId) ?? 0) + 1;
     this.inFlight.set(data.accountId, now);
     this.peak.set(data.accountId, Math.max(this.peak.get(data.accountId) ?? 0, now));
-    await new Promise((resolve) => setTimeout(resolve, 40)); // real time, so executions overlap
+    // Real time, long enough that executions overlap even when a loaded machine dispatches slowly.
+    await new Promise((resolve) => setTimeout(resolve, 150));
     this.inFlight.set(data.accountId, (this.inFlight.get(data.accountId) ?? 1) - 1);
     this.sent.push({ userId: data.userId, seq: data.seq });
     return { sentTo: data.userId, seq: data.seq };

@@ -106,7 +106,12 @@ export const migrations: readonly string[] = [
   // Skips are recorded once per event and function, however often the event is routed.
   `ALTER TABLE jobs ADD COLUMN grp TEXT;
    DELETE FROM skips WHERE seq NOT IN (SELECT MIN(seq) FROM skips GROUP BY event_id, function_id);
-   CREATE UNIQUE INDEX skips_once ON skips (event_id, function_id);`,
+   CREATE UNIQUE INDEX skips_once ON skips (event_id, function_id);
+   CREATE TABLE payloads (
+     key TEXT PRIMARY KEY,
+     expires_at INTEGER,
+     body TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -31,7 +31,7 @@ export class SqliteRunStore implements RunStore {
     // run not stored yet is joined away); here one transaction holds them, which only saves
     // commits: the core needs no atomicity from it.
     this.createRun = db.transaction((run: RunRecord): boolean => {
-      for (const event of run.events) this.statements.linkEvent.run(event.id, run.id);
+      for (const eventId of run.eventIds ?? run.events.map((event) => event.id)) this.statements.linkEvent.run(eventId, run.id);
       return this.statements.insertRun.run(run.id, run.createdAt, run.version, JSON.stringify(run)).changes > 0;
     });
   }

@@ -10,6 +10,7 @@ import {
   describeBacklogStoreContract,
   describeEventStoreContract,
   describeFlowStateStoreContract,
+  describePayloadStoreContract,
   describeRunStoreContract,
   describeSkipStoreContract,
   describeWaitStoreContract,
@@ -37,6 +38,7 @@ describeWaitStoreContract("sqlite", () => fresh().waits);
 describeFlowStateStoreContract("sqlite", () => fresh().flow);
 describeBacklogStoreContract("sqlite", () => fresh().backlog);
 describeSkipStoreContract("sqlite", () => fresh().skips);
+describePayloadStoreContract("sqlite", () => fresh().payloads);
 
 describe("sqlite database file", () => {
   const dir = mkdtempSync(join(tmpdir(), "ferry-sqlite-"));

@@ -1,10 +1,11 @@
-import type { AppStore, BacklogStore, EventStore, FlowStateStore, RunStore, SkipStore, WaitStore } from "../../../core";
+import type { AppStore, BacklogStore, EventStore, FlowStateStore, PayloadStore, RunStore, SkipStore, WaitStore } from "../../../core";
 import type { SqliteDatabase } from "./database";
 import { SqliteAppStore } from "./sqlite-app-store";
 import { SqliteBacklogStore } from "./sqlite-backlog-store";
 import { SqliteEventStore } from "./sqlite-event-store";
 import { SqliteFlowStateStore } from "./sqlite-flow-state-store";
 import { SqliteRunStore } from "./sqlite-run-store";
+import { SqlitePayloadStore } from "./sqlite-payload-store";
 import { SqliteSkipStore } from "./sqlite-skip-store";
 import { SqliteWaitStore } from "./sqlite-wait-store";
 
@@ -17,6 +18,7 @@ export interface SqliteStores {
   flow: FlowStateStore;
   backlog: BacklogStore;
   skips: SkipStore;
+  payloads: PayloadStore;
 }
 
 /**
@@ -35,5 +37,6 @@ export function createSqliteStores(db: SqliteDatabase): SqliteStores {
     flow: new SqliteFlowStateStore(db),
     backlog: new SqliteBacklogStore(db),
     skips: new SqliteSkipStore(db),
+    payloads: new SqlitePayloadStore(db),
   };
 }

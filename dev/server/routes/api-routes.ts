@@ -1,4 +1,4 @@
-import { cancelRun, eventOutcomes, NotFoundError, replayRun, toRunView, type EngineDeps, type FunctionRecord, type StoredEvent } from "../../../core";
+import { cancelRun, eventOutcomes, NotFoundError, replayRun, resolveMemos, toRunView, type EngineDeps, type FunctionRecord, type StoredEvent } from "../../../core";
 import { isoTime } from "../../../core/api/iso-time";
 import type { DevContext } from "../dev-context";
 import { HttpError } from "../http-errors";
@@ -30,7 +30,7 @@ export function addApiRoutes(router: Router, context: DevContext): void {
   router.add("GET", "/v1/runs/:id", async ({ params }) => {
     const run = await deps.runs.getRun(params.id as string);
     if (!run) throw new NotFoundError(`run ${params.id} not found`);
-    return { json: { data: toRunView(run, await deps.runs.listSteps(run.id)) } };
+    return { json: { data: toRunView(run, await resolveMemos(deps, await deps.runs.listSteps(run.id))) } };
   });
 
   router.add("GET", "/v1/runs", async ({ query }) => {

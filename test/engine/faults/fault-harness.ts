@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
-import { handleJob, jobId, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
+import { handleJob, jobId, resolveMemos, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
 import { startInProcessFerry, type InProcessFerry } from "../../support/in-process-ferry";
 
 /** How jobs misbehave in one execution. */
@@ -173,7 +173,7 @@ async function describe(deps: EngineDeps): Promise<Pick<Outcome, "runs" | "live"
   const lines: string[] = [];
   const live: string[] = [];
   for (const run of runs) {
-    const steps = (await deps.runs.listSteps(run.id)).map((step) => `${step.name}=${normalize(step.memo?.value)}`).sort();
+    const steps = (await resolveMemos(deps, await deps.runs.listSteps(run.id))).map((step) => `${step.name}=${normalize(step.memo?.value)}`).sort();
     const line = `${run.functionId} <- ${trigger(run)}: ${run.status} ${normalize(run.output ?? run.error?.message ?? null)} [${steps.join(", ")}]`;
     lines.push(line);
     if (run.status === "Running") live.push(`${line} waiting=${JSON.stringify(run.waiting)} pending=${JSON.stringify(run.pending)}`);

@@ -152,4 +152,21 @@ export const scenarios: Scenario[] = [
       await h.send([1, 2, 3].map((n) => ({ name: "t/job", data: { n } })));
     },
   },
+  {
+    name: "large step outputs and a large batch, kept in the PayloadStore",
+    horizonMs: HOUR,
+    functions: (client) => [
+      client.createFunction({ id: "big" }, { event: "p/big" }, async ({ step }) => {
+        const blob = await step.run("blob", () => "b".repeat(100 * 1024));
+        return step.run("size", () => blob.length);
+      }),
+      client.createFunction({ id: "big-batch", batchEvents: { maxSize: 4, timeout: "5s" } }, { event: "p/item" }, async ({ events, step }) =>
+        step.run("total", () => events.reduce((total, event) => total + String(event.data.blob).length, 0)),
+      ),
+    ],
+    drive: async (h) => {
+      await h.send({ name: "p/big", data: {} });
+      await h.send([1, 2, 3, 4, 5].map((n) => ({ name: "p/item", data: { n, blob: "c".repeat(30 * 1024) } })));
+    },
+  },
 ];
