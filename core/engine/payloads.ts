@@ -11,11 +11,17 @@ import type { EngineDeps } from "./deps";
  */
 export async function storableMemo(deps: EngineDeps, runId: string, stepId: string, value: unknown): Promise<NonNullable<StepRecord["memo"]>> {
   const json = JSON.stringify(value ?? null);
+  if (fitsInline(json, deps.settings.payloadThresholdBytes)) return { value };
   const bytes = jsonBytes(json);
   if (bytes <= deps.settings.payloadThresholdBytes) return { value };
   const key = payloadKey(`steps/${runId}/${stepId}`, json);
   await deps.payloads.put(key, json);
   return { ref: { key, bytes } };
+}
+
+/** UTF-8 takes at most 3 bytes per UTF-16 unit: most values are small enough to skip encoding. */
+function fitsInline(json: string, threshold: number): boolean {
+  return json.length * 3 <= threshold;
 }
 
 /** The memo's value, read from the PayloadStore when it is kept there. */
@@ -33,9 +39,10 @@ export async function resolveMemos(deps: Pick<EngineDeps, "payloads">, steps: St
 
 /** A new run's events as the run keeps them: inline when small, else referenced (see RunRecord). */
 export async function storableEvents(deps: EngineDeps, runId: string, events: FerryEvent[]): Promise<Pick<RunRecord, "events" | "eventsRef" | "eventIds">> {
+  if (events.length < 2) return { events };
   const json = JSON.stringify(events);
   const bytes = jsonBytes(json);
-  if (bytes <= deps.settings.payloadThresholdBytes || events.length < 2) return { events };
+  if (bytes <= deps.settings.payloadThresholdBytes) return { events };
   const key = payloadKey(`runs/${runId}/events`, json);
   await deps.payloads.put(key, json);
   return { events: events.slice(0, 1), eventsRef: { key, bytes }, eventIds: events.map((event) => event.id) };
