@@ -14,7 +14,7 @@ export { handleJob, dropJob, type Delivery } from "./engine/handle-job";
 export { routeEvent } from "./engine/route-event";
 export { convergeRun } from "./engine/run-transition";
 export { derivedUlid, stableHash, ulidTime } from "./model/derived-id";
-export { ingestEvents, validateEvents, MAX_EVENTS_PER_REQUEST, type IngestResult } from "./engine/ingest-events";
+export { ingestEvents, validateEvents, MAX_EVENTS_PER_REQUEST, type IngestResult, type IngestOptions } from "./engine/ingest-events";
 export { registerApp, type RegisterResult } from "./engine/register-app";
 export { cancelRun, replayRun } from "./engine/run-controls";
 export { toRunView, toStepView, type RunView, type StepView } from "./api/run-view";

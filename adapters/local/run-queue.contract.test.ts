@@ -71,7 +71,7 @@ function eventBusBed(): EventBusBed {
 // once the local queue is changed to match, and then leaves this list.
 describeRunQueueContract("sqlite job queue", queueBed, {
   // A failed job goes back with a backoff and the next job of its group overtakes it.
-  knownGaps: ["failed-keeps-place"],
+  knownGaps: [],
 });
 describeTimersContract("sqlite job queue", queueBed, {
   // One `jobs` table holds queued jobs and timers under one unique id, so timer calls act on

@@ -39,6 +39,12 @@ export class SqliteJobQueue implements RunQueue, Timers {
   private running = 0;
   /** Groups with a job running now: the database is this process's alone, so memory knows. */
   private readonly busyGroups = new Set<string>();
+  /**
+   * Groups whose first job failed and waits for its retry: it keeps its place, so no later job
+   * of the group overtakes it (as in an SQS FIFO group, where a failed message blocks its group).
+   * Held in memory: after a restart every job is handed out again in order anyway.
+   */
+  private readonly heldGroups = new Map<string, number>();
   private pumpScheduled = false;
   private alarm?: { at: number; cancel: () => void };
   private idleWaiters: Array<() => void> = [];
@@ -69,6 +75,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
       nextAt: db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL AND run_at > ?"),
       releaseAll: db.prepare("UPDATE jobs SET leased_until = NULL WHERE leased_until IS NOT NULL"),
       count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
+      exists: db.prepare("SELECT 1 AS found FROM jobs WHERE seq = ?"),
     };
     this.leaseRows = db.transaction((rows: Row[], now: number) => {
       for (const row of rows) this.statements.lease.run(now, row.seq);
@@ -120,7 +127,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   async idle(): Promise<void> {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.running === 0 && !this.pumpScheduled && this.dueNow(1).length === 0) return;
+      if (this.running === 0 && !this.pumpScheduled && this.startable(1).length === 0) return;
       if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -130,8 +137,29 @@ export class SqliteJobQueue implements RunQueue, Timers {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  private dueNow(limit: number): Row[] {
-    return this.statements.due.all(this.clock.now(), limit) as Row[];
+  /**
+   * Up to `limit` due jobs that may start now: the first due job of each group whose previous
+   * job has ended and that no failed job holds (FIFO per group, like SQS FIFO). Rows waiting
+   * behind a running or held job of their group are skipped; there is at most one such row per
+   * running or held job, so reading that many more finds every startable one.
+   */
+  private startable(limit: number): Row[] {
+    const candidates = this.statements.due.all(this.clock.now(), limit + this.busyGroups.size + this.heldGroups.size + 16) as Row[];
+    const picked: Row[] = [];
+    const taken = new Set<string>();
+    for (const row of candidates) {
+      if (picked.length === limit) break;
+      if (row.grp !== null && (this.busyGroups.has(row.grp) || taken.has(row.grp))) continue;
+      const held = row.grp === null ? undefined : this.heldGroups.get(row.grp);
+      if (held !== undefined && held !== row.seq) {
+        // The held job may be gone (a cancelled timer, a replaced one): then the group is free.
+        if (this.statements.exists.get(held)) continue;
+        this.heldGroups.delete(row.grp as string);
+      }
+      if (row.grp !== null) taken.add(row.grp);
+      picked.push(row);
+    }
+    return picked;
   }
 
   private schedulePump(): void {
@@ -154,18 +182,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
     if (!handler) return;
     const free = this.concurrency - this.running;
     if (free <= 0) return;
-    // The first due job of each group whose previous job has ended (FIFO per group, like SQS
-    // FIFO). Rows waiting behind a running job of their group are skipped; at most one per
-    // running job, so reading that many more finds every startable one.
-    const candidates = this.dueNow(free + this.busyGroups.size + 16);
-    const picked: Row[] = [];
-    const taken = new Set<string>();
-    for (const row of candidates) {
-      if (picked.length === free) break;
-      if (row.grp !== null && (this.busyGroups.has(row.grp) || taken.has(row.grp))) continue;
-      if (row.grp !== null) taken.add(row.grp);
-      picked.push(row);
-    }
+    const picked = this.startable(free);
     this.leaseRows(picked, this.clock.now());
     for (const row of picked) this.deliver(handler, { ...row, deliveries: row.deliveries + 1 });
     if (picked.length === free) return; // more may be due; finishing jobs pump again
@@ -174,7 +191,10 @@ export class SqliteJobQueue implements RunQueue, Timers {
 
   private deliver(handler: JobHandler, row: Row): void {
     this.running++;
-    if (row.grp !== null) this.busyGroups.add(row.grp);
+    if (row.grp !== null) {
+      this.busyGroups.add(row.grp);
+      this.heldGroups.delete(row.grp);
+    }
     const job = JSON.parse(row.job) as Job;
     handler(job, { redelivered: row.deliveries > 1 })
       .then(
@@ -205,6 +225,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
         // the drop again later, rather than leaving it leased and its group blocked.
         this.observer.problem?.(`could not fail the run of a dropped ${job.type} job; trying again`, dropError);
         this.statements.retry.run(this.clock.now() + 60_000, row.seq);
+        if (row.grp !== null) this.heldGroups.set(row.grp, row.seq);
         return;
       }
       this.statements.ack.run(row.seq);
@@ -212,6 +233,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
     }
     this.observer.problem?.(`${job.type} job failed (delivery ${deliveries}); retrying`, error);
     this.statements.retry.run(this.clock.now() + Math.min(60_000, 100 * 2 ** deliveries), row.seq);
+    if (row.grp !== null) this.heldGroups.set(row.grp, row.seq);
   }
 
   private armNextAlarm(): void {

@@ -5,6 +5,18 @@ import type { EngineDeps } from "./deps";
 /** Most events one request may carry (as Inngest's event API). */
 export const MAX_EVENTS_PER_REQUEST = 5000;
 
+/** How a request sent its events. */
+export interface IngestOptions {
+  /**
+   * The official SDK's `x-inngest-event-id-seed` (`<ms>,<entropy>`): one value per send, kept
+   * across the SDK's own retries of that send. Events without an id are deduplicated by it and
+   * their position, so a retried request whose answer was lost adds nothing.
+   */
+  idSeed?: string;
+}
+
+const SEEDED_ID_PREFIX = "seed:";
+
 /** Result of accepting events: one id per input, in order (a duplicate gets the original's id). */
 export interface IngestResult {
   ids: string[];
@@ -61,11 +73,12 @@ function validateEvent(raw: unknown, at: string, maxEventBytes: number): EventIn
  * answers with the first event's id, and makes sure that event is stored and published: the
  * request that claimed it may have stopped halfway (routing it again changes nothing).
  */
-export async function ingestEvents(deps: EngineDeps, inputs: EventInput[]): Promise<IngestResult> {
+export async function ingestEvents(deps: EngineDeps, inputs: EventInput[], options: IngestOptions = {}): Promise<IngestResult> {
   const ids: string[] = [];
   const accepted: StoredEvent[] = [];
-  for (const input of inputs) {
+  for (const [index, given] of inputs.entries()) {
     const now = deps.clock.now();
+    const input = given.id || !options.idSeed ? given : { ...given, id: `${SEEDED_ID_PREFIX}${options.idSeed}:${index}` };
     const fresh = deps.ids.ulid();
     const holder = input.id ? await deps.events.claimExternalId(input.id, fresh, now, now + deps.settings.eventIdTtl) : undefined;
     const id = holder ?? fresh;
@@ -77,7 +90,7 @@ export async function ingestEvents(deps: EngineDeps, inputs: EventInput[]): Prom
     }
     const event: StoredEvent = { id, name: input.name, data: input.data ?? {}, user: input.user ?? {}, ts: input.ts ?? now, externalId: input.id, receivedAt: now };
     if (input.v) event.v = input.v;
-    if (!input.id) delete event.externalId;
+    if (!input.id || input.id.startsWith(SEEDED_ID_PREFIX)) delete event.externalId;
     await deps.events.putEvent(event);
     deps.observer.eventReceived?.(event.name, id);
     accepted.push(event);

@@ -14,7 +14,8 @@ export function addEventRoutes(router: Router, context: DevContext): void {
       throw new HttpError(401, "event key not recognized");
     }
     const inputs = validateEvents(parseJsonBody(request.body), context.deps.settings.maxEventBytes);
-    const result = await ingestEvents(context.deps, inputs);
+    const seed = request.headers["x-inngest-event-id-seed"];
+    const result = await ingestEvents(context.deps, inputs, typeof seed === "string" && seed ? { idSeed: seed } : {});
     return { json: { ids: result.ids, status: 200 } };
   });
 }

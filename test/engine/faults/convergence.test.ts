@@ -29,6 +29,12 @@ describe.each(scenarios)("every job converges: $name", (scenario) => {
     }
   }, 120_000);
 
+  it.each([1, 2, 3])("ends as the clean run when jobs of different runs are delivered out of order (seed %i)", async (seed) => {
+    const reordered = await runScenario(scenario, { mode: "reorder", seed });
+    expect({ live: reordered.live, memoChanges: reordered.memoChanges, badNames: reordered.badNames }).toEqual({ live: [], memoChanges: [], badNames: [] });
+    expect(reordered.runs).toEqual(clean.runs);
+  });
+
   it("ends as the clean run when every job is delivered twice", async () => {
     const twice = await runScenario(scenario, { mode: "twice" });
     expect(twice.live).toEqual([]);

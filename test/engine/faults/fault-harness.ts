@@ -5,12 +5,14 @@
  * call, either before the call (the write never happened) or after it (the write happened and
  * the answer was lost, as when a Lambda times out), and the queue delivers it again. Each run
  * must end exactly as the clean one: the same runs with the same outputs and step results,
- * none left Running, none twice. Another mode delivers every job twice.
+ * none left Running, none twice. Another mode delivers every job twice. `runScenario` takes
+ * another way to start the engine and app (official-sdk.test.ts serves an official `inngest`
+ * app over loopback HTTP); the faults are injected in the engine's job handler either way.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
-import { handleJob, jobId, resolveMemos, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
-import { startInProcessFerry, type InProcessFerry } from "../../support/in-process-ferry";
+import { handleJob, jobId, resolveMemos, stableHash, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
+import { startInProcessFerry, type InProcessFerry, type InProcessOptions } from "../../support/in-process-ferry";
 
 /** How jobs misbehave in one execution. */
 export type FaultPlan =
@@ -18,17 +20,34 @@ export type FaultPlan =
   /** Every job's first delivery throws at its `k`-th port call, before or after making it. */
   | { mode: "throw-before" | "throw-after"; k: number }
   /** Every job is handled twice in a row (a duplicate delivery after a complete one). */
-  | { mode: "twice" };
+  | { mode: "twice" }
+  /**
+   * Jobs of different runs delivered out of order: the first delivery of about half the jobs
+   * (chosen by `seed` and the job's id) is put back before it does anything, so later jobs
+   * overtake it.
+   */
+  | { mode: "reorder"; seed: number };
 
-/** A workflow to run: the app's functions and what the test does to it. */
-export interface Scenario {
+/** What the test does to a workflow, whichever SDK serves the app. */
+export interface ScenarioDrive {
   name: string;
-  functions: (client: Ferry) => ServableFunction[];
   /** Sends events and moves time; the harness then runs every remaining timer up to `horizonMs`. */
   drive: (harness: Harness) => Promise<void>;
   /** How far past the start the harness lets virtual time run. */
   horizonMs: number;
 }
+
+/** A workflow to run: the app's functions (written with our SDK) and what the test does to it. */
+export interface Scenario extends ScenarioDrive {
+  functions: (client: Ferry) => ServableFunction[];
+}
+
+/**
+ * Starts a fresh engine, joined to the app, for one execution. It must make `options.handle`
+ * the engine's job handler and apply `options.settings`. By default `startInProcessFerry` with
+ * the scenario's functions; `startOfficialSdkFerry` serves an official-SDK app over HTTP.
+ */
+export type StartFerry = (options: InProcessOptions) => Promise<InProcessFerry>;
 
 /** What a scenario can do while it drives the engine. */
 export interface Harness {
@@ -69,8 +88,13 @@ export class InjectedFault extends Error {
   }
 }
 
-/** Runs a scenario under a fault plan and reports how it ended. */
-export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<Outcome> {
+/**
+ * Runs a scenario under a fault plan and reports how it ended: in process with our SDK, or with
+ * the app and engine that `start` builds (then the scenario needs no `functions`).
+ */
+export function runScenario(scenario: Scenario, plan: FaultPlan): Promise<Outcome>;
+export function runScenario(scenario: ScenarioDrive, plan: FaultPlan, start: StartFerry): Promise<Outcome>;
+export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenario, "functions">>, plan: FaultPlan, start?: StartFerry): Promise<Outcome> {
   const context = new AsyncLocalStorage<JobContext>();
   const callsPerJob = new Map<string, number>();
   const memoChanges: string[] = [];
@@ -83,6 +107,10 @@ export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<
     const id = jobId(job);
     const first = !delivered.has(id);
     delivered.add(id);
+    if (plan.mode === "reorder" && first && stableHash([String(plan.seed), id], 2) < "80") {
+      callsPerJob.set(id, 0);
+      throw new InjectedFault(`held back ${id}`);
+    }
     const faulty = first && (plan.mode === "throw-before" || plan.mode === "throw-after");
     const state: JobContext = faulty ? { calls: 0, failAt: plan.k, mode: plan.mode } : { calls: 0 };
     try {
@@ -93,7 +121,8 @@ export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<
     if (plan.mode === "twice" && first) await context.run({ calls: 0 }, () => handleJob(wrapped as EngineDeps, job, { redelivered: false }));
   };
 
-  const ferry = await startInProcessFerry(scenario.functions, { handle, settings: { retryBaseDelay: 1000 } });
+  const options: InProcessOptions = { handle, settings: { retryBaseDelay: 1000 } };
+  const ferry = start ? await start(options) : await startInProcessFerry(scenario.functions ?? (() => []), options);
   try {
     const start = ferry.clock.now();
     const harness: Harness = {
@@ -115,10 +144,11 @@ export async function runScenario(scenario: Scenario, plan: FaultPlan): Promise<
 
 /** Runs everything due, moving the clock from one stored timer to the next until `until`. */
 async function runDue(ferry: InProcessFerry, until: number): Promise<void> {
-  const nextAt = ferry.engine.db.prepare<[], { at: number | null }>("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL");
+  // Future rows only: a due row that idle() left is waiting behind its group's held job.
+  const nextAt = ferry.engine.db.prepare<[number], { at: number | null }>("SELECT MIN(run_at) AS at FROM jobs WHERE leased_until IS NULL AND run_at > ?");
   for (let guard = 0; guard < 10_000; guard++) {
     await ferry.engine.idle();
-    const next = nextAt.get()?.at ?? null;
+    const next = nextAt.get(ferry.clock.now())?.at ?? null;
     if (next === null || next > until) break;
     ferry.clock.setTime(Math.max(next, ferry.clock.now()));
   }
