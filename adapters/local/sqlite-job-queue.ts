@@ -15,9 +15,13 @@ export interface JobQueueOptions {
   maxDeliveries?: number;
 }
 
-interface Row {
+/** A due row, before it is leased. */
+interface Candidate {
   seq: number;
   grp: string | null;
+}
+
+interface Row extends Candidate {
   job: string;
   deliveries: number;
 }
@@ -66,8 +70,9 @@ export class SqliteJobQueue implements RunQueue, Timers {
          ON CONFLICT(timer_id) DO UPDATE SET grp = excluded.grp, run_at = excluded.run_at, job = excluded.job, deliveries = 0`,
       ),
       cancelTimer: db.prepare("DELETE FROM jobs WHERE timer_id = ? AND leased_until IS NULL"),
-      due: db.prepare("SELECT seq, grp, job, deliveries FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
-      lease: db.prepare("UPDATE jobs SET leased_until = ?, deliveries = deliveries + 1 WHERE seq = ?"),
+      // Bodies are read only for the rows leased: many due rows may be waiting behind their group.
+      due: db.prepare("SELECT seq, grp FROM jobs WHERE leased_until IS NULL AND run_at <= ? ORDER BY run_at, seq LIMIT ?"),
+      lease: db.prepare("UPDATE jobs SET leased_until = ?, deliveries = deliveries + 1 WHERE seq = ? RETURNING job, deliveries"),
       ack: db.prepare("DELETE FROM jobs WHERE seq = ?"),
       retry: db.prepare("UPDATE jobs SET leased_until = NULL, run_at = ? WHERE seq = ?"),
       // Only future work arms the alarm: due rows are pumped now, or (waiting for their group)
@@ -77,9 +82,9 @@ export class SqliteJobQueue implements RunQueue, Timers {
       count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
       exists: db.prepare("SELECT 1 AS found FROM jobs WHERE seq = ?"),
     };
-    this.leaseRows = db.transaction((rows: Row[], now: number) => {
-      for (const row of rows) this.statements.lease.run(now, row.seq);
-    });
+    this.leaseRows = db.transaction((rows: Candidate[], now: number): Row[] =>
+      rows.map((row) => ({ ...row, ...(this.statements.lease.get(now, row.seq) as { job: string; deliveries: number }) })),
+    );
     this.upsert = db.transaction((timer: TimerRecord) => {
       this.statements.detachLeasedTimer.run(timer.id);
       this.statements.upsertTimer.run(timer.id, jobGroup(timer.job), timer.at, JSON.stringify(timer.job));
@@ -87,7 +92,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
   }
 
   private readonly upsert: (timer: TimerRecord) => void;
-  private readonly leaseRows: (rows: Row[], now: number) => void;
+  private readonly leaseRows: (rows: Candidate[], now: number) => Row[];
 
   async enqueue(job: Job): Promise<void> {
     this.statements.insert.run(jobId(job), jobGroup(job), this.clock.now(), JSON.stringify(job));
@@ -143,9 +148,9 @@ export class SqliteJobQueue implements RunQueue, Timers {
    * behind a running or held job of their group are skipped; there is at most one such row per
    * running or held job, so reading that many more finds every startable one.
    */
-  private startable(limit: number): Row[] {
-    const candidates = this.statements.due.all(this.clock.now(), limit + this.busyGroups.size + this.heldGroups.size + 16) as Row[];
-    const picked: Row[] = [];
+  private startable(limit: number): Candidate[] {
+    const candidates = this.statements.due.all(this.clock.now(), limit + this.busyGroups.size + this.heldGroups.size + 16) as Candidate[];
+    const picked: Candidate[] = [];
     const taken = new Set<string>();
     for (const row of candidates) {
       if (picked.length === limit) break;
@@ -183,8 +188,7 @@ export class SqliteJobQueue implements RunQueue, Timers {
     const free = this.concurrency - this.running;
     if (free <= 0) return;
     const picked = this.startable(free);
-    this.leaseRows(picked, this.clock.now());
-    for (const row of picked) this.deliver(handler, { ...row, deliveries: row.deliveries + 1 });
+    for (const row of this.leaseRows(picked, this.clock.now())) this.deliver(handler, row);
     if (picked.length === free) return; // more may be due; finishing jobs pump again
     this.armNextAlarm();
   }
