@@ -1,36 +1,13 @@
-import { ingestEvents, registerApp, VirtualClock, type FunctionCallRequest, type FunctionCallResponse } from "../../core";
-import { createLocalEngine, type LocalEngine } from "../../adapters/local/local-engine";
+import { ingestEvents } from "../../core";
+import type { LocalEngine } from "../../adapters/local/local-engine";
 import { T0 } from "../support/in-process-ferry";
+import { scriptedEngine } from "../support/scripted-engine";
 
 /**
  * Protocol answers our SDK never gives but other SDKs may: the engine is driven by a scripted
  * endpoint, one answer per call, and must handle each the way the protocol says.
  */
-type Script = (call: { stepId: string | null; steps: Record<string, unknown>; n: number }) => { status: number; body: unknown; headers?: Record<string, string> };
-
-async function engineWith(script: Script): Promise<{ engine: LocalEngine; clock: VirtualClock; calls: FunctionCallRequest[] }> {
-  const clock = new VirtualClock(T0);
-  const calls: FunctionCallRequest[] = [];
-  const engine = createLocalEngine({
-    database: ":memory:",
-    clock,
-    caller: {
-      call: async (request): Promise<FunctionCallResponse> => {
-        calls.push(request);
-        const body = JSON.parse(request.body) as { steps: Record<string, unknown> };
-        const answer = script({ stepId: new URL(request.url).searchParams.get("stepId"), steps: body.steps, n: calls.length });
-        return { status: answer.status, headers: { "x-inngest-sdk": "js:v4.24.0", ...answer.headers }, body: JSON.stringify(answer.body) };
-      },
-    },
-  });
-  await registerApp(engine.deps, {
-    url: "http://app.test/api",
-    appName: "app",
-    functions: [{ id: "app-fn", name: "fn", triggers: [{ event: "t/go" }], steps: { step: { id: "step", name: "step", runtime: { type: "http", url: "http://app.test/api" } } } }],
-  });
-  engine.start();
-  return { engine, clock, calls };
-}
+const engineWith = scriptedEngine;
 
 async function runOf(engine: LocalEngine, eventId: string) {
   const [run] = await engine.deps.runs.listRunsByEvent(eventId);

@@ -1,6 +1,6 @@
-import { handleJob, ingestEvents, registerApp, VirtualClock, type FunctionCallRequest, type FunctionCallResponse, type RunRecord } from "../../core";
-import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from "../../adapters/local/local-engine";
-import { T0 } from "../support/in-process-ferry";
+import { handleJob, ingestEvents, type RunRecord } from "../../core";
+import type { LocalEngine } from "../../adapters/local/local-engine";
+import { scriptedEngine, type ScriptedEngine } from "../support/scripted-engine";
 
 /**
  * No run is ever stuck without an error: an SDK answer that moves nothing, an op whose end
@@ -8,48 +8,11 @@ import { T0 } from "../support/in-process-ferry";
  * error that says why, instead of leaving it `Running` forever. The engine is driven by a
  * scripted endpoint, as in scripted-sdk-answers.test.ts.
  */
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-type Script = (call: { stepId: string | null; steps: Record<string, unknown>; n: number }) => Answer | Promise<Answer>;
-
 const HOUR = 60 * 60 * 1000;
 
-interface Setup {
-  engine: LocalEngine;
-  clock: VirtualClock;
-  calls: FunctionCallRequest[];
-  problems: string[];
-}
+type Setup = ScriptedEngine;
 
-async function engineWith(script: Script, options: Pick<LocalEngineOptions, "handle"> = {}): Promise<Setup> {
-  const clock = new VirtualClock(T0);
-  const calls: FunctionCallRequest[] = [];
-  const problems: string[] = [];
-  const engine = createLocalEngine({
-    database: ":memory:",
-    clock,
-    observer: { problem: (message) => void problems.push(message) },
-    handle: options.handle,
-    caller: {
-      call: async (request): Promise<FunctionCallResponse> => {
-        calls.push(request);
-        const body = JSON.parse(request.body) as { steps: Record<string, unknown> };
-        const answer = await script({ stepId: new URL(request.url).searchParams.get("stepId"), steps: body.steps, n: calls.length });
-        return { status: answer.status, headers: { "x-inngest-sdk": "js:v4.24.0", ...answer.headers }, body: JSON.stringify(answer.body) };
-      },
-    },
-  });
-  await registerApp(engine.deps, {
-    url: "http://app.test/api",
-    appName: "app",
-    functions: [{ id: "app-fn", name: "fn", triggers: [{ event: "t/go" }], steps: { step: { id: "step", name: "step", runtime: { type: "http", url: "http://app.test/api" } } } }],
-  });
-  engine.start();
-  return { engine, clock, calls, problems };
-}
+const engineWith = scriptedEngine;
 
 async function runOf(engine: LocalEngine, eventId: string): Promise<RunRecord> {
   const [run] = await engine.deps.runs.listRunsByEvent(eventId);
