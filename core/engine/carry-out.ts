@@ -5,7 +5,7 @@ import type { EngineDeps } from "./deps";
 import type { RunEffect } from "./run-effects";
 import { waitMatches, toWireEvent } from "./wire-event";
 import { emitEvent, emitStored } from "./emit-event";
-import { memoizeStep } from "./step-mutation";
+import { decideAndWake } from "./decide-elsewhere";
 
 /**
  * Issues effects, then withdraws the ones a transition made obsolete. Every effect is one
@@ -36,8 +36,7 @@ async function issueEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
       return;
     case "resume-parent": {
       const { runId, stepId } = effect.parent;
-      await memoizeStep(deps, { runId, id: stepId, name: stepId, kind: "invoke" }, effect.memo, "error" in (effect.memo as object) ? "Failed" : "Completed");
-      await deps.queue.enqueue({ type: "wake", runId, stepId });
+      await decideAndWake(deps, { runId, id: stepId, name: stepId, kind: "invoke" }, effect.memo, "error" in (effect.memo as object) ? "Failed" : "Completed");
       return;
     }
     case "release-singleton": {
@@ -81,8 +80,7 @@ async function lookBack(deps: EngineDeps, wait: WaitRecord): Promise<void> {
   for (const event of await deps.events.findEventsSince(wait.event, wait.since - deps.settings.clockSkewMs)) {
     const wire = toWireEvent(event);
     if (!waitMatches(wait, wire)) continue;
-    await memoizeStep(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire, "Completed");
-    await deps.queue.enqueue({ type: "wake", runId: wait.runId, stepId: wait.stepId });
+    await decideAndWake(deps, { runId: wait.runId, id: wait.stepId, name: wait.stepId, kind: "wait" }, wire, "Completed");
     return;
   }
 }

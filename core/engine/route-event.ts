@@ -7,7 +7,7 @@ import { completeStep } from "./complete-step";
 import type { EngineDeps } from "./deps";
 import { cancelRun } from "./run-controls";
 import { convergeRun } from "./run-transition";
-import { memoizeStep } from "./step-mutation";
+import { decideAndWake } from "./decide-elsewhere";
 import { toWireEvent, waitMatches } from "./wire-event";
 
 export { toWireEvent, waitMatches } from "./wire-event";
@@ -57,8 +57,7 @@ async function startInvoked(deps: EngineDeps, event: FerryEvent, functionId: str
   }
   if (!parent) return;
   const error = { name: "Error", message: `step.invoke: no function with id ${JSON.stringify(functionId)} is registered` };
-  await memoizeStep(deps, { runId: parent.runId, id: parent.stepId, name: parent.stepId, kind: "invoke" }, { error }, "Failed");
-  await deps.queue.enqueue({ type: "wake", runId: parent.runId, stepId: parent.stepId });
+  await decideAndWake(deps, { runId: parent.runId, id: parent.stepId, name: parent.stepId, kind: "invoke" }, { error }, "Failed");
 }
 
 /** The invoking run and step, from the `_inngest` block of a `function.invoked` event. */

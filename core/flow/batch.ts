@@ -40,17 +40,18 @@ export async function addToBatch(deps: EngineDeps, fn: FunctionRecord, event: Fe
     if (seen(known.closing)) return;
   }
   if (!seen(known?.ids) && (await alreadyBatched(deps, fn, event))) return;
-  const outcome = await mutateFlowState<BatchState, { opened?: string }>(deps.flow, key, now, (state) => {
-    if (seen(state?.ids) || seen(state?.closing)) return { write: undefined, result: {} };
+  // What this event does to the batch, read from the state the write was decided on.
+  const outcome = await mutateFlowState<BatchState, { closing?: string[]; openedAt?: number }>(deps.flow, key, now, (state) => {
+    if (state?.closing && seen(state.closing)) return { write: undefined, result: { closing: state.closing } };
+    if (state && seen(state.ids)) return { write: undefined, result: state.ids[0] === event.id ? { openedAt: state.firstAt } : {} };
     const ids = [...(state?.ids ?? []), event.id];
-    if (ids.length >= config.maxSize) return { write: { put: { ids: [], firstAt: now, closing: ids } }, result: {} };
-    return { write: { put: { ...state, ids, firstAt: state?.ids.length ? state.firstAt : now } }, result: { opened: ids.length === 1 ? event.id : undefined } };
+    if (ids.length >= config.maxSize) return { write: { put: { ids: [], firstAt: now, closing: ids } }, result: { closing: ids } };
+    const firstAt = state?.ids.length ? state.firstAt : now;
+    return { write: { put: { ...state, ids, firstAt } }, result: ids.length === 1 ? { openedAt: firstAt } : {} };
   });
-  const state = (await deps.flow.getState<BatchState>(key))?.value;
-  if (state?.closing) await closeBatch(deps, fn, key, state.closing);
-  const opened = outcome.opened ?? (state?.ids[0] === event.id ? event.id : undefined);
-  if (opened) {
-    await deps.timers.schedule({ id: batchTimerId(key, opened), at: (state?.firstAt ?? now) + config.timeoutMs, job: { type: "batch", functionId: fn.id, key, batchId: opened } });
+  if (outcome.closing) await closeBatch(deps, fn, key, outcome.closing);
+  else if (outcome.openedAt !== undefined) {
+    await deps.timers.schedule({ id: batchTimerId(key, event.id), at: outcome.openedAt + config.timeoutMs, job: { type: "batch", functionId: fn.id, key, batchId: event.id } });
   }
 }
 
@@ -75,9 +76,10 @@ export async function flushBatch(deps: EngineDeps, job: Extract<Job, { type: "ba
   const fn = await deps.catalog.get(job.functionId);
   if (!fn) return;
   const now = deps.clock.now();
-  await mutateFlowState<BatchState, void>(deps.flow, job.key, now, (state) =>
-    state && !state.closing && state.ids[0] === job.batchId ? { write: { put: { ids: [], firstAt: now, closing: state.ids } }, result: undefined } : { write: undefined, result: undefined },
-  );
-  const state = (await deps.flow.getState<BatchState>(job.key))?.value;
-  if (state?.closing?.[0] === job.batchId) await closeBatch(deps, fn, job.key, state.closing);
+  const closing = await mutateFlowState<BatchState, string[] | undefined>(deps.flow, job.key, now, (state) => {
+    if (state?.closing?.[0] === job.batchId) return { write: undefined, result: state.closing };
+    if (state && !state.closing && state.ids[0] === job.batchId) return { write: { put: { ids: [], firstAt: now, closing: state.ids } }, result: state.ids };
+    return { write: undefined, result: undefined };
+  });
+  if (closing) await closeBatch(deps, fn, job.key, closing);
 }
