@@ -5,7 +5,7 @@
  * test can SIGKILL the process at an exact spot between two writes, as a machine that stopped
  * there would leave it. When unset nothing is wrapped.
  */
-import { handleJob, jobId, type Delivery, type EngineDeps, type Job } from "../core";
+import { handleJob, JOB_TYPES, jobId, type Delivery, type EngineDeps, type Job } from "../core";
 
 /** The environment variable that arms a pause point. */
 export const PAUSE_AT_ENV = "FERRY_TEST_PAUSE_AT";
@@ -14,18 +14,6 @@ export const PAUSE_AT_ENV = "FERRY_TEST_PAUSE_AT";
 const PORTS = ["events", "runs", "apps", "waits", "flow", "backlog", "skips", "queue", "timers", "bus", "caller"] as const;
 type PortName = (typeof PORTS)[number];
 
-// A Record, so a new job type cannot be forgotten here (it would be refused as unknown).
-const JOB_TYPES: Record<Job["type"], true> = {
-  call: true,
-  wake: true,
-  "wait-timeout": true,
-  route: true,
-  cron: true,
-  debounce: true,
-  batch: true,
-  "run-timeout": true,
-  "concurrency-recheck": true,
-};
 
 /** Where to pause: the `nth` call of `port.method` (within jobs of `jobType`, if given). */
 export interface PausePoint {
@@ -56,7 +44,7 @@ export function parsePausePoint(text: string): PausePoint {
   if (!Number.isSafeInteger(nth) || nth < 1) return fail(`the count must be 1 or more`);
   const jobType = rest.shift();
   if (rest.length) return fail(`unexpected "${rest.join(":")}"`);
-  if (jobType !== undefined && !(jobType in JOB_TYPES)) return fail(`unknown job type "${jobType}"; one of ${Object.keys(JOB_TYPES).join(", ")}`);
+  if (jobType !== undefined && !(JOB_TYPES as readonly string[]).includes(jobType)) return fail(`unknown job type "${jobType}"; one of ${JOB_TYPES.join(", ")}`);
   return { port, method: match[2] as string, when, nth, jobType: jobType as Job["type"] | undefined };
 }
 

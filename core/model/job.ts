@@ -34,6 +34,22 @@ export type Job =
   /** Leases on a concurrency key may have expired (a worker died): wake parked jobs. */
   | { type: "concurrency-recheck"; key: string };
 
+// A Record, so a new job type cannot be left out of the list.
+const jobTypeSet: Record<Job["type"], true> = {
+  call: true,
+  wake: true,
+  "wait-timeout": true,
+  route: true,
+  cron: true,
+  debounce: true,
+  batch: true,
+  "run-timeout": true,
+  "concurrency-recheck": true,
+};
+
+/** Every job type, for code that must name them all (the test pause point, tests). */
+export const JOB_TYPES = Object.keys(jobTypeSet) as readonly Job["type"][];
+
 /** A job to run at a later time. `id` is stable so a timer can be replaced or cancelled. */
 export interface TimerRecord {
   id: string;
