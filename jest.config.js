@@ -12,4 +12,5 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: { "^@ferry/sdk$": "<rootDir>/sdk/src/index.ts", "^@ferry/sdk/(node|express)$": "<rootDir>/sdk/src/serve/node.ts", "^@ferry/sdk/fetch$": "<rootDir>/sdk/src/serve/fetch.ts", "^@ferry/sdk/lambda$": "<rootDir>/sdk/src/serve/lambda.ts" },
   testTimeout: 20000,
+  setupFiles: ["<rootDir>/test/support/jest-env.ts"],
 };

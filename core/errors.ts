@@ -62,3 +62,14 @@ export function serializeError(error: unknown): SerializedError {
   }
   return { name: "Error", message: String(error) };
 }
+
+/**
+ * A service refused work for now (throttling, a transient outage) even after the client's own
+ * retries. The job that hit it fails and is delivered again later; nothing is lost.
+ */
+export class ThrottledError extends FerryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ThrottledError";
+  }
+}
