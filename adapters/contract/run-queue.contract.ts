@@ -156,11 +156,11 @@ export function describeRunQueueContract(name: string, make: MakeBed<QueueBed>, 
         await bed.advance(0);
         await bed.advance(bed.timing.redelivery);
         await bed.advance(bed.timing.redelivery);
-        expect(received.map((r) => [stepOf(r.job), r.redelivered])).toEqual([
-          ["first", false],
-          ["first", true],
-          ["second", false],
-        ]);
+        expect(received.map((r) => stepOf(r.job))).toEqual(["first", "first", "second"]);
+        expect(received.slice(0, 2).map((r) => r.redelivered)).toEqual([false, true]);
+        // `second` may come flagged redelivered: SQS hands a FIFO group out in batches and counts
+        // a receive for every message of the batch, also for one returned unhandled behind the
+        // failed one. A false flag only costs a convergence pass; a missing one would be a bug.
       }),
     );
   });

@@ -18,7 +18,7 @@ import { SqliteSweeper } from "./sqlite/sqlite-sweeper";
 import { QueueEventBus } from "./queue-event-bus";
 import { SqliteJobQueue } from "./sqlite-job-queue";
 import { SystemClock } from "./system-clock";
-import { UlidIds } from "./ulid-ids";
+import { UlidIds } from "../common/ulid-ids";
 
 /** What the local engine is built from. */
 export interface LocalEngineOptions {

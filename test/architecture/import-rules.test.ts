@@ -14,10 +14,11 @@ interface Rule {
 const rules: Rule[] = [
   { folder: "core", mayImport: ["core"], forbiddenPackages: /^(node:|@aws-sdk\/|aws-cdk-lib|constructs|fs$|path$|http$|https$|crypto$|child_process$|better-sqlite3)/ },
   { folder: "sdk", mayImport: ["sdk"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib|constructs|better-sqlite3)/ },
-  { folder: "adapters/local", mayImport: ["core", "adapters/local", "adapters/contract"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
+  { folder: "adapters/common", mayImport: ["core", "adapters/common"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib|better-sqlite3)/ },
+  { folder: "adapters/local", mayImport: ["core", "adapters/common", "adapters/local", "adapters/contract"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
   { folder: "adapters/http", mayImport: ["core", "adapters/http"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib|better-sqlite3)/ },
-  { folder: "adapters/aws", mayImport: ["core", "adapters/aws", "adapters/http", "adapters/contract"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
-  { folder: "lambdas", mayImport: ["core", "adapters/aws", "adapters/http", "lambdas"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
+  { folder: "adapters/aws", mayImport: ["core", "adapters/common", "adapters/aws", "adapters/http", "adapters/contract"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
+  { folder: "lambdas", mayImport: ["core", "adapters/common", "adapters/aws", "adapters/http", "lambdas"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
   { folder: "dev", mayImport: ["core", "adapters/local", "adapters/http", "dev"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
 ];
 

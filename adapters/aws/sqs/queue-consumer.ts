@@ -1,0 +1,42 @@
+import { dropJob, handleJob, type Delivery, type EngineDeps, type Job } from "../../../core";
+import type { AwsTimers } from "../timers/aws-timers";
+import { processSqsBatch, type SqsBatchOptions, type SqsBatchResponse, type SqsRecord } from "./sqs-batch";
+
+/** How the consumer of Ferry's queues behaves. */
+export interface QueueConsumerOptions {
+  /**
+   * The delivery at which a failing job is given up and its run failed. Keep it below the
+   * queue's redrive `maxReceiveCount`, so a drop that itself fails still reaches the DLQ.
+   * @default 8
+   */
+  maxDeliveries?: number;
+  /** Handles one job. @default core `handleJob`; the fault-injection tests wrap it. */
+  handle?: (deps: EngineDeps, job: Job, delivery: Delivery) => Promise<void>;
+  /** Brings failed messages back sooner than the visibility timeout (see `visibilityBackoff`). */
+  retryLater?: SqsBatchOptions["retryLater"];
+}
+
+/**
+ * The consumer of both of Ferry's queues, as one function of a batch of SQS records: jobs from
+ * the run queue go to the engine, timer firings from the delay queue to the timers. The executor
+ * Lambda returns its answer as is; the test bed's poller uses it the same way.
+ *
+ * @example
+ * const consume = queueConsumer(deps, timers);
+ * export const handler = (event: { Records: SqsRecord[] }) => consume(event.Records);
+ */
+export function queueConsumer(deps: EngineDeps, timers: AwsTimers, options: QueueConsumerOptions = {}): (records: readonly SqsRecord[]) => Promise<SqsBatchResponse> {
+  const handle = options.handle ?? handleJob;
+  return (records) =>
+    processSqsBatch(
+      records,
+      (message, delivery) => ("timer" in message ? timers.fire(message.timer) : handle(deps, message.job, { redelivered: delivery.redelivered })),
+      {
+        maxDeliveries: options.maxDeliveries ?? 8,
+        // A firing is never given up: it only reads a token and enqueues, and a lost one is a lost timer.
+        onDrop: (message, deliveries, error) => ("job" in message ? dropJob(deps, message.job, deliveries, error) : Promise.reject(error)),
+        retryLater: options.retryLater,
+        problem: (message, error) => deps.observer.problem?.(message, error),
+      },
+    );
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "@jest/globals";
+import type { Job } from "../../../core";
+import { encodeJob } from "./queue-message";
+import { processSqsBatch, type SqsBatchOptions, type SqsRecord } from "./sqs-batch";
+
+const wake = (runId: string, stepId: string): Job => ({ type: "wake", runId, stepId });
+const record = (id: string, job: Job, group: string, deliveries = 1): SqsRecord => ({
+  messageId: id,
+  receiptHandle: `rh-${id}`,
+  body: encodeJob(job),
+  attributes: { ApproximateReceiveCount: String(deliveries), MessageGroupId: group },
+});
+const options = (overrides: Partial<SqsBatchOptions> = {}): SqsBatchOptions => ({ maxDeliveries: 5, onDrop: async () => undefined, ...overrides });
+
+describe("processSqsBatch", () => {
+  it("handles one group in order and reports a failed message with the rest of its group, while other groups finish", async () => {
+    const handled: string[] = [];
+    const records = [record("a1", wake("A", "1"), "A"), record("b1", wake("B", "1"), "B"), record("a2", wake("A", "2"), "A"), record("a3", wake("A", "3"), "A"), record("b2", wake("B", "2"), "B")];
+    const retried: string[][] = [];
+    const out = await processSqsBatch(
+      records,
+      async (message) => {
+        const job = "job" in message ? message.job : message.timer.job;
+        const label = `${(job as { runId: string }).runId}${(job as { stepId: string }).stepId}`;
+        if (label === "A2") throw new Error("transient");
+        handled.push(label);
+      },
+      options({ retryLater: async (rest) => void retried.push(rest.map((r) => r.messageId)) }),
+    );
+    expect(handled).toEqual(expect.arrayContaining(["A1", "B1", "B2"]));
+    expect(handled).not.toContain("A3");
+    expect(handled.indexOf("B1")).toBeLessThan(handled.indexOf("B2"));
+    expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["a2", "a3"]);
+    expect(retried).toEqual([["a2", "a3"]]);
+  });
+
+  it("flags a message received before as redelivered and counts its deliveries", async () => {
+    const seen: [boolean, number][] = [];
+    await processSqsBatch([record("x", wake("X", "1"), "X", 3)], async (_m, delivery) => void seen.push([delivery.redelivered, delivery.deliveries]), options());
+    expect(seen).toEqual([[true, 3]]);
+  });
+
+  it("gives a job up at its last delivery through onDrop, and acknowledges it once the drop succeeded", async () => {
+    const dropped: number[] = [];
+    const out = await processSqsBatch(
+      [record("x", wake("X", "1"), "X", 5)],
+      async () => {
+        throw new Error("still failing");
+      },
+      options({ onDrop: async (_m, deliveries) => void dropped.push(deliveries) }),
+    );
+    expect(dropped).toEqual([5]);
+    expect(out.batchItemFailures).toEqual([]);
+  });
+
+  it("leaves a job whose drop failed for the dead-letter queue", async () => {
+    const problems: string[] = [];
+    const out = await processSqsBatch(
+      [record("x", wake("X", "1"), "X", 5)],
+      async () => {
+        throw new Error("still failing");
+      },
+      options({ onDrop: async () => Promise.reject(new Error("store down")), problem: (message) => void problems.push(message) }),
+    );
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: "x" }]);
+    expect(problems.join("\n")).toMatch(/could not drop message x/);
+  });
+
+  it("reports a message that is not Ferry's as failed, without calling the handler", async () => {
+    let calls = 0;
+    const foreign: SqsRecord = { messageId: "f", receiptHandle: "rh", body: "{\"hello\":1}", attributes: { ApproximateReceiveCount: "1" } };
+    const out = await processSqsBatch([foreign], async () => void calls++, options());
+    expect(calls).toBe(0);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: "f" }]);
+  });
+});

@@ -1,0 +1,56 @@
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { FerryError, jobGroup, jobId, type Job, type RunQueue } from "../../../core";
+import { awsCall } from "../aws-errors";
+import { encodeJob } from "./queue-message";
+
+/** Where the run queue is. */
+export interface SqsRunQueueOptions {
+  client: SQSClient;
+  /** URL of the FIFO run queue. */
+  queueUrl: string;
+}
+
+/** SQS takes at most 10 messages per `SendMessageBatch`. */
+const BATCH_LIMIT = 10;
+
+/**
+ * The run queue on SQS FIFO. A job's `jobGroup` is its `MessageGroupId` (a run's transitions stay
+ * in order; each planned step of a parallel group has its own group), its `jobId` the
+ * `MessageDeduplicationId`, so the same work issued twice within SQS's 5-minute window is
+ * delivered once. Legitimately repeated work (another attempt, position or tick) has another id.
+ */
+export class SqsRunQueue implements RunQueue {
+  constructor(private readonly options: SqsRunQueueOptions) {}
+
+  enqueue(job: Job): Promise<void> {
+    return this.send(job, jobId(job));
+  }
+
+  /**
+   * Enqueues a job under a deduplication id of the caller's choosing: a fired timer uses its own
+   * (timer id and time), so its job is not swallowed by the same job enqueued directly a moment
+   * before, which SQS would still remember.
+   */
+  async send(job: Job, deduplicationId: string): Promise<void> {
+    await awsCall(`enqueue ${jobId(job)}`, () =>
+      this.options.client.send(
+        new SendMessageCommand({ QueueUrl: this.options.queueUrl, MessageBody: encodeJob(job), MessageGroupId: jobGroup(job), MessageDeduplicationId: deduplicationId }),
+      ),
+    );
+  }
+
+  /** Enqueues several jobs with `SendMessageBatch`, 10 per call; entries that failed are sent again once, then reported. */
+  async enqueueAll(jobs: readonly Job[]): Promise<void> {
+    for (let start = 0; start < jobs.length; start += BATCH_LIMIT) {
+      let pending = jobs.slice(start, start + BATCH_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        const entries = pending.map((job, index) => ({ Id: String(index), MessageBody: encodeJob(job), MessageGroupId: jobGroup(job), MessageDeduplicationId: jobId(job) }));
+        const out = await awsCall(`enqueue ${entries.length} jobs`, () => this.options.client.send(new SendMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries })));
+        const failed = out.Failed ?? [];
+        if (failed.length === 0) break;
+        if (round >= 2) throw new FerryError(`enqueue: ${failed.length} jobs refused by SQS (${failed.map((f) => `${f.Code}: ${f.Message}`).join("; ")})`);
+        pending = failed.map((f) => pending[Number(f.Id)] as Job);
+      }
+    }
+  }
+}
