@@ -107,16 +107,32 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
     },
     advance: async (ms) => {
       const target = clock.now() + ms;
-      await settle(pollers);
-      // Jump in steps, so what falls due on the way is delivered near its time: a second at a
-      // time while messages are pending (delays and visibility count in whole seconds), else
-      // straight to the next schedule the emulator holds.
+      // Settled only once the SQS server's next timer stayed put through a settle: a message
+      // that became visible in real time just after a poller's last empty receive moved it.
+      const settleAll = async () => {
+        for (let before = await sqs.nextTimerAt(); ; ) {
+          await settle(pollers);
+          const after = await sqs.nextTimerAt();
+          if (after === before) return;
+          before = after;
+        }
+      };
+      await settleAll();
+      // Jump from one due time to the next (the SQS server's next delay or visibility timeout,
+      // the emulator's next schedule), so what falls due on the way is delivered at its time.
       for (;;) {
-        const pending = (await sqs.pending(runQueueUrl)) + (await sqs.pending(delayQueueUrl));
-        const next = pending > 0 ? clock.now() + 1000 : (nextFiring(scheduler) ?? target);
-        await clock.advanceTo(Math.min(target, Math.max(next, clock.now() + 1)));
+        const sqsNext = (await sqs.nextTimerAt()) ?? Infinity;
+        // A timer this close runs in real time before a jump would land, and its message would
+        // then be delivered after the jump, late: let it run and settle first.
+        if (sqsNext - clock.now() < 100) {
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sqsNext - clock.now()) + 5));
+          await settleAll();
+          continue;
+        }
+        const times = [target, sqsNext, nextFiring(scheduler) ?? target];
+        await clock.advanceTo(Math.max(Math.min(...times), clock.now() + 1));
         activity.last = performance.now();
-        await settle(pollers);
+        await settleAll();
         if (clock.now() >= target) return;
       }
     },

@@ -1,19 +1,27 @@
 // The SQS server of the AWS test bed, in a process of its own so that its clock can be faked
 // without touching the test's: local-aws-sqs keeps delays, visibility timeouts and retention with
-// setTimeout and Date.now, so this process installs fake timers that run at real speed
-// (shouldAdvanceTime) and jump forward when the parent says so. The parent sends
-// { type: "advance", ms, seq } and gets { type: "advanced", seq } once due timers have run.
+// setTimeout and Date.now, so this process installs fake timers that run at real speed and
+// jump forward when the parent says so. The parent sends { type: "advance", ms, seq } and gets
+// { type: "advanced", seq } once due timers have run, and { type: "next", seq } to learn when
+// the next message timer runs.
 const FakeTimers = require("@sinonjs/fake-timers");
 
-// The parent's clock is real time plus an offset; starting from the same offset (not from a
-// start time, which process start-up would make stale) keeps the two within milliseconds.
-const offset = Number(process.env.FERRY_SQS_OFFSET_MS || 0);
+// The parent's clock is real time plus an offset that only grows. This process keeps the same:
+// its faked clock is moved to real time plus the offset every few milliseconds by a real
+// interval (fake-timers' own shouldAdvanceTime adds a fixed step per tick and falls behind
+// under load), and a jump adds to the offset.
+const realNow = Date.now;
+const realSetInterval = require("node:timers").setInterval;
+let offset = Number(process.env.FERRY_SQS_OFFSET_MS || 0);
 const clock = FakeTimers.install({
-  now: Date.now() + offset,
+  now: realNow() + offset,
   toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
-  shouldAdvanceTime: true,
-  advanceTimeDelta: 5,
 });
+const catchUp = () => {
+  const behind = realNow() + offset - clock.now;
+  if (behind > 0) clock.tick(behind);
+};
+realSetInterval(catchUp, 2);
 
 const { readFileSync } = require("node:fs");
 const Module = require("node:module");
@@ -52,8 +60,21 @@ async function main() {
   const server = await createSqsServer({ port: 0, hostname: "127.0.0.1", emulateQueueCreationLifecycle: false });
   process.on("message", async (message) => {
     if (message && message.type === "advance") {
-      await clock.tickAsync(message.ms);
+      offset += message.ms;
+      catchUp();
       process.send({ type: "advanced", seq: message.seq });
+    }
+    if (message && message.type === "next") {
+      // The server's next message timer (a delay ending, a visibility timeout, a retention
+      // expiry): the bed jumps straight there instead of stepping. SQS counts those in whole
+      // seconds; the server's other timers (receive loops and their 40 ms deadlines) come and
+      // go with requests and are left out.
+      let at;
+      for (const timer of clock.timers ? clock.timers.values() : []) {
+        const wholeSeconds = (timer.callAt - timer.createdAt) % 1000 === 0 && timer.callAt > timer.createdAt;
+        if (!timer.interval && wholeSeconds && timer.callAt > clock.now && (at === undefined || timer.callAt < at)) at = timer.callAt;
+      }
+      process.send({ type: "advanced", seq: message.seq, at });
     }
   });
   process.send({ type: "ready", port: server.address().port });

@@ -19,6 +19,8 @@ export interface SqsServer {
   urlOfArn(arn: string): string;
   /** Messages in a queue in any state (visible, in flight, delayed): zero means nothing is pending there. */
   pending(queueUrl: string): Promise<number>;
+  /** When the server's next timer runs (a delay or visibility timeout ending), on the bed's clock; undefined when none is set. */
+  nextTimerAt(): Promise<number | undefined>;
   /** Moves the server's clock forward by `ms`; resolves once its due timers ran. */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -48,10 +50,20 @@ export async function startSqsServer(startMs: number = Date.now()): Promise<SqsS
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SQSClient(awsClientConfig({ region: REGION, endpoint, credentials: BED_CREDENTIALS }));
   let seq = 0;
-  const pending = new Map<number, () => void>();
-  child.on("message", (message: { type: string; seq?: number }) => {
-    if (message.type === "advanced") pending.get(message.seq as number)?.();
+  const pending = new Map<number, (at?: number) => void>();
+  child.on("message", (message: { type: string; seq?: number; at?: number }) => {
+    if (message.type === "advanced") pending.get(message.seq as number)?.(message.at);
   });
+  /** Sends a request to the server process and resolves with its answer. */
+  const ask = (request: { type: "advance"; ms: number } | { type: "next" }) =>
+    new Promise<number | undefined>((resolve) => {
+      const id = ++seq;
+      pending.set(id, (at) => {
+        pending.delete(id);
+        resolve(at);
+      });
+      child.send({ ...request, seq: id });
+    });
   return {
     endpoint,
     client,
@@ -67,15 +79,10 @@ export async function startSqsServer(startMs: number = Date.now()): Promise<SqsS
     },
     arnOf: (name) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`,
     urlOfArn: (arn) => `${endpoint}/${ACCOUNT}/${arn.split(":").pop()}`,
-    advance: (ms) =>
-      new Promise<void>((resolve) => {
-        const id = ++seq;
-        pending.set(id, () => {
-          pending.delete(id);
-          resolve();
-        });
-        child.send({ type: "advance", ms, seq: id });
-      }),
+    nextTimerAt: () => ask({ type: "next" }),
+    advance: async (ms) => {
+      await ask({ type: "advance", ms });
+    },
     close: async () => {
       client.destroy();
       if (child.exitCode !== null) return;

@@ -35,6 +35,9 @@ export const MAX_DELAY_MS = 900_000;
  */
 export const HANDOVER_MS = 2 * 60_000;
 
+/** How early a firing may arrive and still be waited for in place (ms). */
+const SHORT_WAIT_MS = 1000;
+
 /** Tokens of timers that went through Scheduler end in this, so a cancel knows to delete the schedule. */
 const VIA_SCHEDULER = ".s";
 
@@ -79,7 +82,11 @@ export class AwsTimers implements Timers {
    * Delivered twice, it enqueues under the same deduplication id.
    */
   async fire(firing: TimerFiring): Promise<void> {
-    if (firing.at > this.options.clock.now()) return this.delay(firing);
+    const early = firing.at - this.options.clock.now();
+    // Another machine's clock (SQS's, Scheduler's) may call it due a little before ours does:
+    // wait out a short remainder rather than send it around for another whole second.
+    if (early > SHORT_WAIT_MS) return this.delay(firing);
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
     const stored = await this.options.tokens.get(firing.id);
     if (stored?.token !== firing.token) return;
     await this.options.runQueue.send(firing.job, `timer.${stableHash([firing.id, String(firing.at), firing.token], 40)}`);
