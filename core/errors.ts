@@ -73,3 +73,44 @@ export class ThrottledError extends FerryError {
     this.name = "ThrottledError";
   }
 }
+
+/**
+ * The most an error kept in a record takes, as JSON (bytes). A run's error is rewritten with the
+ * run, and a step keeps up to 20 attempt errors beside a memo of up to 64 KB: bounded like this,
+ * neither comes near DynamoDB's 400 KB item limit, whatever a function throws.
+ */
+export const MAX_ERROR_BYTES = 8 * 1024;
+
+const errorEncoder = new TextEncoder();
+const errorBytes = (error: SerializedError) => errorEncoder.encode(JSON.stringify(error)).length;
+
+/**
+ * An error cut down to `maxBytes` of JSON when larger: its name (at most 200 characters), the
+ * start of its message with a note saying how big it was, and the start of its stack; other
+ * fields an SDK added are dropped. Smaller errors are returned unchanged. Pure, so the same
+ * error always gives the same record (a redelivered ending writes what the first one did).
+ */
+export function boundedError(error: SerializedError, maxBytes = MAX_ERROR_BYTES): SerializedError {
+  const bytes = errorBytes(error);
+  if (bytes <= maxBytes) return error;
+  const name = cut(String(error.name), 200);
+  const note = ` [truncated by Ferry: the error was ${bytes} bytes]`;
+  const message = String(error.message);
+  const stack = typeof error.stack === "string" ? error.stack : undefined;
+  let messageChars = Math.floor(maxBytes / 2);
+  let stackChars = Math.floor(maxBytes / 3);
+  for (;;) {
+    const bounded: SerializedError = { name, message: cut(message, messageChars) + note };
+    if (stack !== undefined) bounded.stack = cut(stack, stackChars);
+    if (errorBytes(bounded) <= maxBytes || (messageChars === 0 && stackChars === 0)) return bounded;
+    messageChars = Math.floor(messageChars / 2);
+    stackChars = Math.floor(stackChars / 2);
+  }
+}
+
+/** The first `chars` UTF-16 units of `text`, never splitting a surrogate pair. */
+function cut(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  const end = chars > 0 && /[\uD800-\uDBFF]/.test(text.charAt(chars - 1)) ? chars - 1 : chars;
+  return text.slice(0, end);
+}

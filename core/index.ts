@@ -22,5 +22,6 @@ export { parseDuration } from "./protocol/durations";
 export { VirtualClock } from "./time/virtual-clock";
 export { eventOutcomes, type EventOutcomes } from "./api/event-outcomes";
 export { readFlowConfig, type FlowConfig } from "./flow/flow-config";
-export { resolveMemos } from "./engine/payloads";
+export { resolveMemos, resolveRunOutput, runOutput } from "./engine/payloads";
 export * from "./model/payload-ref";
+export { cronParts, nextCronTime } from "./triggers/cron";

@@ -118,7 +118,7 @@ export function createAwsEngine(options: AwsEngineOptions): AwsEngine {
   // Records name their queue by ARN; the two queues are told apart by name.
   const delayQueueName = resources.delayQueueArn.split(":").pop();
   const queueUrlOf = (record: SqsRecord) => (record.eventSourceARN?.split(":").pop() === delayQueueName ? resources.delayQueueUrl : resources.runQueueUrl);
-  const consume = queueConsumer(deps, timers, { retryLater: visibilityBackoff(sqs, queueUrlOf), ...options.consumer });
+  const consume = queueConsumer(deps, timers, { retryLater: visibilityBackoff(sqs, queueUrlOf, () => clock.now()), ...options.consumer });
   return {
     deps,
     timers,

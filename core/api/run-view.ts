@@ -41,7 +41,11 @@ export interface StepView {
   opts?: Record<string, unknown>;
 }
 
-/** Maps a run (and optionally its steps) to the API shape. */
+/**
+ * Maps a run (and optionally its steps) to the API shape. A run whose output is kept in the
+ * PayloadStore (`outputRef`) must be resolved first (`resolveRunOutput`), as steps are with
+ * `resolveMemos`.
+ */
 export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRecord): RunView {
   const view: RunView = {
     run_id: run.id,

@@ -1,3 +1,4 @@
+import { boundedError } from "../errors";
 import type { CallOutcome } from "../execution/call-outcome";
 import type { StepRecord } from "../model/step";
 import type { CallContext } from "./call-context";
@@ -33,7 +34,7 @@ export async function applyOps(
     await mutateStep(deps, run.id, retry.identity.id, (step) => {
       const base = step ?? newStep(retry.identity, "Planned", now);
       if (base.memo) return undefined;
-      return { ...base, status: "Planned", attempts, errors: [...base.errors, { attempt: job.attempt, at: now, error: retry.error }].slice(-20) };
+      return { ...base, status: "Planned", attempts, errors: [...base.errors, { attempt: job.attempt, at: now, error: boundedError(retry.error) }].slice(-20) };
     });
   }
   for (const start of plan.starts) {

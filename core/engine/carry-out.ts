@@ -1,11 +1,14 @@
 import { ConflictError } from "../errors";
+import type { FerryEvent } from "../model/event";
 import { jobId } from "../model/job";
+import { jsonBytes, type PayloadRef } from "../model/payload-ref";
 import type { WaitRecord } from "../model/wait";
 import type { EngineDeps } from "./deps";
 import type { RunEffect } from "./run-effects";
 import { waitMatches, toWireEvent } from "./wire-event";
 import { emitEvent, emitStored } from "./emit-event";
 import { decideAndWake } from "./decide-elsewhere";
+import { payloadValue } from "./payloads";
 
 /**
  * Issues effects, then withdraws the ones a transition made obsolete. Every effect is one
@@ -27,16 +30,24 @@ async function issueEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
       await storeWait(deps, effect.wait);
       if (effect.lookBack) await lookBack(deps, effect.wait);
       return;
-    case "event":
-      if (effect.functionId === undefined) await emitEvent(deps, effect.event);
+    case "event": {
+      const event = effect.resultRef ? await withResult(deps, effect.event, effect.resultRef) : effect.event;
+      if (effect.functionId === undefined) await emitEvent(deps, event);
       else {
-        await emitStored(deps, effect.event);
-        await deps.queue.enqueue({ type: "route", eventId: effect.event.id, functionId: effect.functionId });
+        await emitStored(deps, event);
+        await deps.queue.enqueue({ type: "route", eventId: event.id, functionId: effect.functionId });
       }
       return;
+    }
     case "resume-parent": {
       const { runId, stepId } = effect.parent;
-      await decideAndWake(deps, { runId, id: stepId, name: stepId, kind: "invoke" }, effect.memo, "error" in (effect.memo as object) ? "Failed" : "Completed");
+      let memo: unknown = effect.memo;
+      if ("dataRef" in effect.memo) {
+        // Decided already (a redelivery): no need to read the child's output back only to find that.
+        if ((await deps.runs.getStep(runId, stepId))?.memo) return deps.queue.enqueue({ type: "wake", runId, stepId });
+        memo = { data: await payloadValue(deps, effect.memo.dataRef, `output of the run invoked by ${runId}/${stepId}`) };
+      }
+      await decideAndWake(deps, { runId, id: stepId, name: stepId, kind: "invoke" }, memo, "error" in effect.memo ? "Failed" : "Completed");
       return;
     }
     case "release-singleton": {
@@ -57,6 +68,22 @@ async function issueEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
 async function retractEffect(deps: EngineDeps, effect: RunEffect): Promise<void> {
   if (effect.type === "job" && effect.at !== undefined) await deps.timers.cancel(jobId(effect.job));
   if (effect.type === "wait") await deps.waits.deleteWait(effect.wait.id);
+}
+
+/**
+ * A lifecycle event of a run whose output is kept in the PayloadStore: the output goes into
+ * `data.result` when the event then stays within `maxEventBytes` (the limit on sent events,
+ * which also keeps it far inside a store item, an EventBridge entry and an SQS message);
+ * otherwise `data.result` is left out and `data.result_omitted` says how large it was (the run
+ * API still shows it). Decided from the sizes alone, so every delivery builds the same event.
+ */
+async function withResult(deps: EngineDeps, event: FerryEvent, ref: PayloadRef): Promise<FerryEvent> {
+  // `,"result":` followed by the output's JSON.
+  if (jsonBytes(JSON.stringify(event)) + 10 + ref.bytes > deps.settings.maxEventBytes) {
+    const note = `the output (${ref.bytes} bytes) exceeds the event size limit; read it from the run (GET /v1/runs/<run_id>)`;
+    return { ...event, data: { ...event.data, result_omitted: { bytes: ref.bytes, reason: note } } };
+  }
+  return { ...event, data: { ...event.data, result: await payloadValue(deps, ref, `output of run ${String(event.data.run_id)}`) } };
 }
 
 /** Stores a wait unless it is stored already (the same record, written by an earlier delivery). */

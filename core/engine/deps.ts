@@ -39,8 +39,8 @@ export interface EngineSettings {
    */
   clockSkewMs: number;
   /**
-   * Values larger than this, as JSON, are kept in the PayloadStore and referenced: step outputs
-   * and a batch's events. Keeps every record well under DynamoDB's 400 KB item limit.
+   * Values larger than this, as JSON, are kept in the PayloadStore and referenced: step outputs,
+   * a batch's events and a run's output. Keeps every record well under DynamoDB's 400 KB item limit.
    */
   payloadThresholdBytes: number;
 }

@@ -1,4 +1,5 @@
-import type { SerializedError } from "../errors";
+import { boundedError, type SerializedError } from "../errors";
+import type { PayloadRef } from "../model/payload-ref";
 import type { RunRecord } from "../model/run";
 
 /** How a run ended. */
@@ -7,16 +8,26 @@ export type RunEnding =
   | { status: "Failed"; error: SerializedError }
   | { status: "Cancelled"; reason: string };
 
-/** Writes an ending into a run record (in place): the decision half of finishing a run. */
-export function endRun(run: RunRecord, ending: RunEnding, now: number): RunRecord {
+/** An ending as the run record keeps it: a large output by reference (see `storableOutput`). */
+export type StoredEnding = Exclude<RunEnding, { status: "Completed" }> | { status: "Completed"; output?: unknown; outputRef?: PayloadRef };
+
+/**
+ * Writes an ending into a run record (in place): the decision half of finishing a run. Errors
+ * are kept within `MAX_ERROR_BYTES` (`boundedError`), so a huge message or stack cannot make
+ * the run record too large to write.
+ */
+export function endRun(run: RunRecord, ending: StoredEnding, now: number): RunRecord {
   run.status = ending.status;
   run.endedAt = now;
   run.pending = {};
   run.parallel = false;
   run.waiting = undefined;
   delete run.discoveryRetry;
-  if (ending.status === "Completed") run.output = ending.output;
-  if (ending.status === "Failed") run.error = ending.error;
-  if (ending.status === "Cancelled") run.error = { name: "Cancelled", message: ending.reason };
+  if (ending.status === "Completed") {
+    if (ending.outputRef) run.outputRef = ending.outputRef;
+    else run.output = ending.output;
+  }
+  if (ending.status === "Failed") run.error = boundedError(ending.error);
+  if (ending.status === "Cancelled") run.error = boundedError({ name: "Cancelled", message: ending.reason });
   return run;
 }

@@ -5,7 +5,7 @@ import type { FerryEvent } from "../model/event";
 import { jobId } from "../model/job";
 import { isTerminal, type RunRecord } from "../model/run";
 import { buildCallRequest, callUrl } from "../protocol/call-request";
-import { acquireSlots, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
+import { acquireSlots, backlogEntryId, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
 import { applyOps } from "./apply-ops";
 import type { CallContext, CallJob } from "./call-context";
 import type { EngineDeps } from "./deps";
@@ -148,9 +148,9 @@ async function markStarted(deps: EngineDeps, runId: string): Promise<RunRecord |
 async function parkCall(deps: EngineDeps, run: RunRecord, job: CallJob, slots: ConcurrencySlot[], key: string, retryAt: number): Promise<void> {
   const now = deps.clock.now();
   const score = run.createdAt - (run.priority ?? 0) * 1000;
-  // Ties in score go in arrival order: event ids are ULIDs, derived run ids are not monotonic.
+  // A woken call parks under a new id, out of reach of the remove of the entry it was woken from.
   const parked = { ...job, parked: deps.ids.ulid() };
-  await deps.backlog.park({ key, id: `${run.events[0]?.id ?? ""}.${jobId({ ...job, parked: undefined })}`, score, job: parked });
+  await deps.backlog.park({ key, id: backlogEntryId(run.events[0]?.id ?? "", job), score, job: parked });
   // Only what the API shows changes here: no follow-up work depends on it.
   await mutateRun(deps, run.id, (current) => {
     if (current.waiting?.type === "concurrency" && current.waiting.key === key) return undefined;

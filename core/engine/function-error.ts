@@ -1,3 +1,4 @@
+import { boundedError } from "../errors";
 import type { CallOutcome } from "../execution/call-outcome";
 import { backoffDelay } from "../execution/retry-policy";
 import type { CallContext } from "./call-context";
@@ -21,7 +22,7 @@ export async function handleFunctionError(
   const stepId = job.stepId;
   if (stepId) {
     await mutateStep(deps, run.id, stepId, (step) =>
-      step && !step.memo ? { ...step, attempts: job.attempt + 1, errors: [...step.errors, { attempt: job.attempt, at: now, error: outcome.error }].slice(-20) } : undefined,
+      step && !step.memo ? { ...step, attempts: job.attempt + 1, errors: [...step.errors, { attempt: job.attempt, at: now, error: boundedError(outcome.error) }].slice(-20) } : undefined,
     );
   }
   const maxAttempts = fn.retries + 1;

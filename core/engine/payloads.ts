@@ -1,5 +1,5 @@
 import { FerryError } from "../errors";
-import { jsonBytes, payloadKey } from "../model/payload-ref";
+import { jsonBytes, payloadKey, type PayloadRef } from "../model/payload-ref";
 import type { FerryEvent } from "../model/event";
 import type { RunRecord } from "../model/run";
 import type { StepRecord } from "../model/step";
@@ -54,4 +54,39 @@ export async function runEvents(deps: Pick<EngineDeps, "payloads">, run: RunReco
   const json = await deps.payloads.get(run.eventsRef.key);
   if (json === undefined) throw new FerryError(`events of run ${run.id} (${run.eventsRef.key}) are missing from the payload store`);
   return JSON.parse(json) as FerryEvent[];
+}
+
+/**
+ * A run's output as the run keeps it: inline when small, else written to the PayloadStore first
+ * (so a run never names an object that is not there; a crash between leaves only an orphan
+ * object) and referenced. The key is content-addressed, so a finish delivered again writes the
+ * same object and the same record.
+ */
+export async function storableOutput(deps: EngineDeps, runId: string, output: unknown): Promise<Pick<RunRecord, "output" | "outputRef">> {
+  const json = JSON.stringify(output ?? null);
+  if (fitsInline(json, deps.settings.payloadThresholdBytes)) return { output };
+  const bytes = jsonBytes(json);
+  if (bytes <= deps.settings.payloadThresholdBytes) return { output };
+  const key = payloadKey(`runs/${runId}/output`, json);
+  await deps.payloads.put(key, json);
+  return { outputRef: { key, bytes } };
+}
+
+/** A value kept in the PayloadStore, read back; `what` names it in the error when it is missing. */
+export async function payloadValue(deps: Pick<EngineDeps, "payloads">, ref: PayloadRef, what: string): Promise<unknown> {
+  const json = await deps.payloads.get(ref.key);
+  if (json === undefined) throw new FerryError(`${what} (${ref.key}) is missing from the payload store`);
+  return JSON.parse(json) as unknown;
+}
+
+/** A run's output, read from the PayloadStore when the run references it. */
+export async function runOutput(deps: Pick<EngineDeps, "payloads">, run: RunRecord): Promise<unknown> {
+  return run.outputRef ? payloadValue(deps, run.outputRef, `output of run ${run.id}`) : run.output;
+}
+
+/** The run with its output read back inline (for the run API and anything that shows a run). */
+export async function resolveRunOutput(deps: Pick<EngineDeps, "payloads">, run: RunRecord): Promise<RunRecord> {
+  if (!run.outputRef) return run;
+  const { outputRef: _ref, ...rest } = run;
+  return { ...rest, output: await runOutput(deps, run) };
 }

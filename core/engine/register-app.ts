@@ -40,6 +40,10 @@ export async function registerApp(deps: EngineDeps, body: unknown): Promise<Regi
     const existing = await deps.apps.getFunction(fn.id);
     if (existing && existing.active && sameDefinition(existing, fn)) continue;
     modified = true;
+    // Before the new definition is stored: a crash in between leaves the old one, and the next
+    // sync cancels again. A trigger's timer would otherwise outlive it (on AWS a recurring
+    // schedule that fires into nothing forever).
+    if (existing?.active) await cancelDroppedCrons(deps, existing, fn);
     await deps.apps.putFunction({ ...fn, version: (existing?.version ?? 0) + 1 }, existing ? existing.version : null);
   }
   for (const oldId of existingApp?.functionIds ?? []) {
@@ -67,6 +71,12 @@ export async function registerApp(deps: EngineDeps, body: unknown): Promise<Regi
     if (stored) await scheduleCrons(deps, stored);
   }
   return { appId: app.id, modified, functionIds: app.functionIds };
+}
+
+/** Cancels the cron timers of triggers the new definition of a function no longer has. */
+async function cancelDroppedCrons(deps: EngineDeps, existing: FunctionRecord, next: FunctionRecord): Promise<void> {
+  const kept = new Set(next.triggers.flatMap((t) => ("cron" in t ? [t.cron] : [])));
+  for (const trigger of existing.triggers) if ("cron" in trigger && !kept.has(trigger.cron)) await deps.timers.cancel(cronTimerId(existing.id, trigger.cron));
 }
 
 function toFunctionRecord(appId: string, fn: RegisteredFunction, index: number): FunctionRecord {

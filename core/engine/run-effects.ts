@@ -2,6 +2,7 @@ import { SystemEvents, type FerryEvent } from "../model/event";
 import type { FunctionRecord } from "../model/app";
 import { derivedUlid } from "../model/derived-id";
 import { jobId, type Job } from "../model/job";
+import type { PayloadRef } from "../model/payload-ref";
 import { isTerminal, type ParentLink, type PendingOp, type RunRecord } from "../model/run";
 import { waitId, type WaitRecord } from "../model/wait";
 import { singletonKey } from "../flow/singleton-key";
@@ -16,10 +17,17 @@ export type RunEffect =
   | { type: "job"; job: Job; at?: number }
   /** Store the wait if absent; `lookBack` also matches events that arrived since `wait.since`. */
   | { type: "wait"; wait: WaitRecord; lookBack: boolean }
-  /** Store the event if absent and route it (to every function, or to `functionId` only). */
-  | { type: "event"; event: FerryEvent; functionId?: string }
-  /** Memoize the invoking step of the parent (if not yet) and wake the parent run. */
-  | { type: "resume-parent"; parent: ParentLink; memo: unknown }
+  /**
+   * Store the event if absent and route it (to every function, or to `functionId` only).
+   * `resultRef`: the ended run's output is kept in the PayloadStore; issuing the event puts it in
+   * `data.result` when the event then stays within `maxEventBytes`, else marks it omitted.
+   */
+  | { type: "event"; event: FerryEvent; functionId?: string; resultRef?: PayloadRef }
+  /**
+   * Memoize the invoking step of the parent (if not yet) and wake the parent run: `{data}` or
+   * `{error}`, or `{dataRef}` for a child output kept in the PayloadStore (read when issued).
+   */
+  | { type: "resume-parent"; parent: ParentLink; memo: { data: unknown } | { error: unknown } | { dataRef: PayloadRef } }
   /** Free the singleton key if this run still holds it. */
   | { type: "release-singleton"; key: string; runId: string }
   /** Remove a wait that no longer applies (cancelOn of an ended run). */
@@ -131,16 +139,19 @@ function endingEffects(run: RunRecord, fn: FunctionRecord | undefined): RunEffec
   const effects: RunEffect[] = [];
   const endedAt = run.endedAt ?? run.createdAt;
   const base = { function_id: run.functionId, run_id: run.id, event: run.events[0], events: run.events };
-  const lifecycle = (kind: string, name: string, data: Record<string, unknown>): RunEffect => ({
+  const lifecycle = (kind: string, name: string, data: Record<string, unknown>, resultRef?: PayloadRef): RunEffect => ({
     type: "event",
     event: { id: derivedUlid(endedAt, kind, run.id), name, data: { ...base, ...data }, user: {}, ts: endedAt },
+    ...(resultRef ? { resultRef } : {}),
   });
   if (run.status === "Failed") effects.push(lifecycle("failed", SystemEvents.functionFailed, { error: run.error }));
   if (run.status === "Cancelled") effects.push(lifecycle("cancelled", SystemEvents.functionCancelled, { reason: run.error?.message }));
-  const outcome = run.status === "Completed" ? { result: run.output } : { error: run.error };
-  effects.push(lifecycle("finished", SystemEvents.functionFinished, { ...outcome, status: run.status }));
+  const completed = run.status === "Completed";
+  // A large output stays in the PayloadStore: the effects name it and carrying out reads it.
+  const outcome = !completed ? { error: run.error } : run.outputRef ? {} : { result: run.output };
+  effects.push(lifecycle("finished", SystemEvents.functionFinished, { ...outcome, status: run.status }, completed ? run.outputRef : undefined));
   if (run.parent) {
-    const memo = run.status === "Completed" ? { data: run.output } : { error: run.error };
+    const memo = !completed ? { error: run.error } : run.outputRef ? { dataRef: run.outputRef } : { data: run.output };
     effects.push({ type: "resume-parent", parent: run.parent, memo });
   }
   if (fn?.flow.singleton) effects.push({ type: "release-singleton", key: singletonKey(fn, run.events[0] as FerryEvent), runId: run.id });

@@ -1,7 +1,7 @@
 import type { FunctionRecord } from "../model/app";
 import type { FerryEvent } from "../model/event";
 import type { EngineDeps } from "../engine/deps";
-import { jobId } from "../model/job";
+import { jobId, type Job } from "../model/job";
 import type { BacklogStore, FlowStateStore } from "../ports/flow-stores";
 import type { RunQueue } from "../ports/queue";
 import type { FlowConfig } from "./flow-config";
@@ -103,9 +103,24 @@ export async function freeCapacity(store: FlowStateStore, key: string, now: numb
 }
 
 /**
+ * The backlog entry id of a call that parks: the run's first event id (ties in score go in
+ * arrival order: event ids are ULIDs, derived run ids are not monotonic), the call's identity,
+ * and, for a call woken from a backlog, the token of that wake. The same job parking again (a
+ * redelivery) replaces its entry. A woken call that finds the key full again parks under a new
+ * id: the waker that queued it, and any other waker that peeked the same entry, remove that
+ * entry by its id afterwards, and must not take the new park with it.
+ */
+export function backlogEntryId(firstEventId: string, job: Extract<Job, { type: "call" }>): string {
+  const woken = job.parked === undefined ? "" : `.w${job.parked}`;
+  return `${firstEventId}.${jobId({ ...job, parked: undefined })}${woken}`;
+}
+
+/**
  * Moves up to `count` parked jobs of a key back to the queue, best score first. The job is
  * queued before its entry is removed: a crash between them wakes it twice (the second call is
- * dropped as stale or deduplicated by its job id), never zero times.
+ * dropped as stale or deduplicated by its job id), never zero times. The woken call may run,
+ * and park again, before the remove: it then parks under another id (`backlogEntryId`), so
+ * the remove by the peeked id cannot take the new park with it.
  */
 export async function wakeParked(backlog: BacklogStore, queue: RunQueue, key: string, count: number): Promise<number> {
   if (count <= 0) return 0;

@@ -82,7 +82,14 @@ export interface RunRecord {
   /** The discovery call owed at `position` failed as a whole and is retried at `at` with `attempt`. */
   discoveryRetry?: { position: number; attempt: number; at: number };
   waiting?: WaitingReason;
+  /**
+   * What the function returned. When larger than the payload threshold as JSON, it lives in the
+   * PayloadStore instead (`outputRef`, content-addressed, written before the run that names it)
+   * and `output` is absent: read it with `runOutput` / `resolveRunOutput`.
+   */
   output?: unknown;
+  outputRef?: PayloadRef;
+  /** Why the run failed or was cancelled; kept within `MAX_ERROR_BYTES` (see `boundedError`). */
   error?: SerializedError;
   parent?: ParentLink;
   /** Seconds of head start from `priority.run` (-600..600) when competing for capacity. */

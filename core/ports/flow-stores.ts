@@ -36,7 +36,11 @@ export interface BacklogStore {
   park(entry: BacklogEntry): Promise<void>;
   /** The first `limit` entries of a key, lowest score first. */
   peek(key: string, limit: number): Promise<BacklogEntry[]>;
-  /** Removes an entry; true only for the caller that removed it, so one waker wins. */
+  /**
+   * Removes an entry; true only for the caller that removed it, so one waker wins. By id alone,
+   * whatever was parked under it since the caller peeked: a call woken from the backlog that
+   * parks again does so under a new id (`backlogEntryId` in core/flow/concurrency.ts).
+   */
   remove(key: string, id: string): Promise<boolean>;
   /** Number of parked entries of a key (for the API). */
   count(key: string): Promise<number>;

@@ -27,6 +27,13 @@ export interface AwsQueueBed {
   clock: BedClock;
   sqs: SqsServer;
   scheduler: SchedulerEmulator;
+  /** The Scheduler emulator's endpoint, for clients of its API. */
+  schedulerEndpoint: string;
+  /** The delay queue's ARN (the target of every schedule). */
+  delayQueueArn: string;
+  /** The schedule group and the role Scheduler assumes. */
+  scheduleGroup: string;
+  schedulerRoleArn: string;
   runQueue: SqsRunQueue;
   timers: AwsTimers;
   runQueueUrl: string;
@@ -93,6 +100,10 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
     clock,
     sqs,
     scheduler,
+    schedulerEndpoint: endpoint,
+    delayQueueArn: sqs.arnOf("ferry-delay"),
+    scheduleGroup: BED_SCHEDULE_GROUP,
+    schedulerRoleArn: BED_ROLE_ARN,
     runQueue,
     timers,
     runQueueUrl,

@@ -104,9 +104,9 @@ export class SqsPoller {
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
         WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ["ApproximateReceiveCount", "MessageGroupId"],
+        MessageSystemAttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId"],
         // The older name of the same parameter: local-aws-sqs reads only this one, real SQS both.
-        AttributeNames: ["ApproximateReceiveCount", "MessageGroupId"] as never,
+        AttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId"] as never,
       }),
     );
     return (out.Messages ?? []).map((m) => ({
@@ -114,7 +114,11 @@ export class SqsPoller {
       receiptHandle: m.ReceiptHandle as string,
       eventSourceARN: this.options.eventSourceARN,
       body: m.Body as string,
-      attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1", MessageGroupId: m.Attributes?.MessageGroupId },
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1",
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp,
+        MessageGroupId: m.Attributes?.MessageGroupId,
+      },
     }));
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError } from "../../../core";
+import { ConflictError, type Job } from "../../../core";
 import type { TimerToken, TimerTokenStore } from "../timers/timer-token-store";
 import type { DynamoTable } from "./dynamo-table";
 import { keys, ttlSeconds } from "./keys";
@@ -17,13 +17,17 @@ export class DynamoDbTimerTokenStore implements TimerTokenStore {
 
   /** An unconditional put: the latest schedule of a timer wins. */
   async put(token: TimerToken): Promise<void> {
-    const item = { ...keys.timer(token.id), token: token.token, at: token.at, [TTL_ATTRIBUTE]: ttlSeconds(token.at + TOKEN_TTL_GRACE_MS) };
+    const item: Record<string, string | number> = { ...keys.timer(token.id), token: token.token, at: token.at, [TTL_ATTRIBUTE]: ttlSeconds(token.at + TOKEN_TTL_GRACE_MS) };
+    if (token.job !== undefined) item.job = JSON.stringify(token.job);
     await this.table.put(`put timer token ${token.id}`, item);
   }
 
   async get(id: string): Promise<TimerToken | undefined> {
     const item = await this.table.get(`get timer token ${id}`, keys.timer(id));
-    return item ? { id, token: String(item.token), at: Number(item.at) } : undefined;
+    if (!item) return undefined;
+    const token: TimerToken = { id, token: String(item.token), at: Number(item.at) };
+    if (typeof item.job === "string") token.job = JSON.parse(item.job) as Job;
+    return token;
   }
 
   /** With `token`, a delete conditional on it: a newer schedule of the same id is left alone. */

@@ -58,5 +58,17 @@ export function decodeMessage(body: string, messageId: string): QueueMessage {
   if (message?.v !== 1) throw new FerryError(`message ${messageId} is not a Ferry message (version ${String(message?.v)})`);
   const job = message.job ?? message.timer?.job;
   if (!job || !JOB_TYPES.includes(job.type)) throw new FerryError(`message ${messageId} carries no known job`);
+  if (message.timer) {
+    // A recurring schedule's firing carries its scheduled time as Scheduler wrote it (ISO 8601).
+    const at = toTime(message.timer.at, messageId);
+    const fired = job.type === "cron" ? { ...job, at: toTime(job.at, messageId) } : job;
+    return { v: 1, timer: { ...message.timer, at, job: fired } };
+  }
   return message as QueueMessage;
+}
+
+function toTime(value: unknown, messageId: string): number {
+  const at = typeof value === "string" ? Date.parse(value) : value;
+  if (typeof at !== "number" || !Number.isFinite(at)) throw new FerryError(`message ${messageId} carries no valid time (${String(value)})`);
+  return at;
 }

@@ -12,7 +12,7 @@ export interface SqsRecord {
   /** The queue's ARN. */
   eventSourceARN?: string;
   body: string;
-  attributes: { ApproximateReceiveCount: string; MessageGroupId?: string };
+  attributes: { ApproximateReceiveCount: string; ApproximateFirstReceiveTimestamp?: string; MessageGroupId?: string };
 }
 
 /** The partial-batch answer a Lambda SQS consumer returns: the messages to deliver again. */
@@ -37,7 +37,7 @@ export interface SqsBatchOptions {
    * times the consumer's timeout, minutes on Lambda): called with a failed message and the
    * unhandled rest of its group. Its own failure only leaves them to the visibility timeout.
    */
-  retryLater?(records: SqsRecord[], deliveries: number): Promise<void>;
+  retryLater?(records: SqsRecord[]): Promise<void>;
   /** Told of every failure (logs, metrics). Must not throw. */
   problem?(message: string, error: unknown): void;
 }
@@ -62,7 +62,7 @@ export async function processSqsBatch(records: readonly SqsRecord[], handle: Mes
         if (!(await handleRecord(record, handle, options))) {
           const rest = group.slice(index);
           failures.push(...rest.map((r) => ({ itemIdentifier: r.messageId })));
-          await options.retryLater?.(rest, Number(record.attributes.ApproximateReceiveCount) || 1).catch((error: unknown) => options.problem?.("could not schedule a retry; the visibility timeout will bring the messages back", error));
+          await options.retryLater?.(rest).catch((error: unknown) => options.problem?.("could not schedule a retry; the visibility timeout will bring the messages back", error));
           return;
         }
       }

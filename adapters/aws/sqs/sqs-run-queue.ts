@@ -10,8 +10,10 @@ export interface SqsRunQueueOptions {
   queueUrl: string;
 }
 
-/** SQS takes at most 10 messages per `SendMessageBatch`. */
+/** SQS takes at most 10 messages per `SendMessageBatch`... */
 const BATCH_LIMIT = 10;
+/** ...and at most 1 MiB of them together. */
+const BATCH_BYTES = 1024 * 1024;
 
 /**
  * The run queue on SQS FIFO. A job's `jobGroup` is its `MessageGroupId` (a run's transitions stay
@@ -39,18 +41,45 @@ export class SqsRunQueue implements RunQueue {
     );
   }
 
-  /** Enqueues several jobs with `SendMessageBatch`, 10 per call; entries that failed are sent again once, then reported. */
+  /**
+   * Enqueues several jobs with `SendMessageBatch`: at most 10 and 1 MiB of bodies per call (SQS
+   * limits both). Entries a call failed are sent again, up to twice, then reported.
+   */
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
-    for (let start = 0; start < jobs.length; start += BATCH_LIMIT) {
-      let pending = jobs.slice(start, start + BATCH_LIMIT);
+    for (const batch of batches(jobs.map((job) => ({ job, body: encodeJob(job) })))) {
+      let pending = batch;
       for (let round = 0; pending.length > 0; round++) {
-        const entries = pending.map((job, index) => ({ Id: String(index), MessageBody: encodeJob(job), MessageGroupId: jobGroup(job), MessageDeduplicationId: jobId(job) }));
+        const entries = pending.map(({ job, body }, index) => ({ Id: String(index), MessageBody: body, MessageGroupId: jobGroup(job), MessageDeduplicationId: jobId(job) }));
         const out = await awsCall(`enqueue ${entries.length} jobs`, () => this.options.client.send(new SendMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries })));
         const failed = out.Failed ?? [];
         if (failed.length === 0) break;
         if (round >= 2) throw new FerryError(`enqueue: ${failed.length} jobs refused by SQS (${failed.map((f) => `${f.Code}: ${f.Message}`).join("; ")})`);
-        pending = failed.map((f) => pending[Number(f.Id)] as Job);
+        pending = failed.map((f) => pending[Number(f.Id)] as Encoded);
       }
     }
   }
+}
+
+interface Encoded {
+  job: Job;
+  body: string;
+}
+
+/** Consecutive runs of jobs that fit one `SendMessageBatch`, in order. */
+function batches(encoded: Encoded[]): Encoded[][] {
+  const out: Encoded[][] = [];
+  let current: Encoded[] = [];
+  let bytes = 0;
+  for (const entry of encoded) {
+    const size = Buffer.byteLength(entry.body);
+    if (current.length === BATCH_LIMIT || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

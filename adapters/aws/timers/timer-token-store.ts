@@ -1,3 +1,5 @@
+import type { Job } from "../../../core";
+
 /**
  * The stored truth about a pending timer. A firing (a Scheduler invocation or a delayed SQS
  * message, neither of which can be recalled) carries the token it was scheduled with and is
@@ -10,6 +12,11 @@ export interface TimerToken {
   token: string;
   /** When the timer is due (epoch ms). */
   at: number;
+  /**
+   * The job the timer fires, kept with its token so that a schedule overwritten by a slower,
+   * older writer can be written again from the truth (see `AwsTimers.schedule`).
+   */
+  job?: Job;
 }
 
 /** Timer tokens, one item per timer id (DynamoDB: one item, keyed by the timer id). */

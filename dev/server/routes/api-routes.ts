@@ -1,4 +1,18 @@
-import { cancelRun, eventOutcomes, NotFoundError, replayRun, resolveMemos, toRunView, type EngineDeps, type FunctionRecord, type StoredEvent } from "../../../core";
+import {
+  cancelRun,
+  eventOutcomes,
+  NotFoundError,
+  replayRun,
+  resolveMemos,
+  resolveRunOutput,
+  toRunView,
+  type EngineDeps,
+  type FunctionRecord,
+  type RunRecord,
+  type RunView,
+  type StepRecord,
+  type StoredEvent,
+} from "../../../core";
 import { isoTime } from "../../../core/api/iso-time";
 import type { DevContext } from "../dev-context";
 import { HttpError } from "../http-errors";
@@ -11,12 +25,15 @@ import type { Router } from "../router";
  */
 export function addApiRoutes(router: Router, context: DevContext): void {
   const { deps } = context;
+  // A large output is kept in the PayloadStore; the API shows it whole, as Inngest does.
+  const view = async (run: RunRecord, steps?: StepRecord[]): Promise<RunView> => toRunView(await resolveRunOutput(deps, run), steps);
+  const views = (runs: RunRecord[]) => Promise.all(runs.map((run) => view(run)));
 
   router.add("GET", "/v1/events/:id/runs", async ({ params }) => {
     const outcomes = await eventOutcomes(deps, params.id as string);
     if (!outcomes) throw new NotFoundError(`event ${params.id} not found`);
     const runs = await deps.runs.listRunsByEvent(params.id as string);
-    return { json: { data: runs.map((run) => toRunView(run)), skipped: outcomes.skipped, pending: outcomes.pending } };
+    return { json: { data: await views(runs), skipped: outcomes.skipped, pending: outcomes.pending } };
   });
 
   router.add("GET", "/v1/events/:id", async ({ params }) => {
@@ -30,17 +47,17 @@ export function addApiRoutes(router: Router, context: DevContext): void {
   router.add("GET", "/v1/runs/:id", async ({ params }) => {
     const run = await deps.runs.getRun(params.id as string);
     if (!run) throw new NotFoundError(`run ${params.id} not found`);
-    return { json: { data: toRunView(run, await resolveMemos(deps, await deps.runs.listSteps(run.id))) } };
+    return { json: { data: await view(run, await resolveMemos(deps, await deps.runs.listSteps(run.id))) } };
   });
 
   router.add("GET", "/v1/runs", async ({ query }) => {
     const status = query.get("status");
     const runs = (await deps.runs.listRuns(limitOf(query))).filter((run) => !status || run.status === status);
-    return { json: { data: runs.map((run) => toRunView(run)) } };
+    return { json: { data: await views(runs) } };
   });
 
-  router.add("POST", "/v1/runs/:id/cancel", async ({ params }) => ({ json: { data: toRunView(await cancelRun(deps, params.id as string)) } }));
-  router.add("POST", "/v1/runs/:id/replay", async ({ params }) => ({ json: { data: toRunView(await replayRun(deps, params.id as string)) } }));
+  router.add("POST", "/v1/runs/:id/cancel", async ({ params }) => ({ json: { data: await view(await cancelRun(deps, params.id as string)) } }));
+  router.add("POST", "/v1/runs/:id/replay", async ({ params }) => ({ json: { data: await view(await replayRun(deps, params.id as string)) } }));
 
   router.add("GET", "/v1/functions", async () => ({ json: { data: (await deps.apps.listFunctions()).map(functionView) } }));
   router.add("GET", "/v1/apps", async () => ({ json: { data: await appsView(deps) } }));

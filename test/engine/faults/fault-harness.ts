@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
-import { handleJob, jobId, resolveMemos, stableHash, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
+import { handleJob, jobId, resolveMemos, runOutput, stableHash, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
 import { startInProcessFerry, type InProcessFerry, type InProcessOptions } from "../../support/in-process-ferry";
 
 /** How jobs misbehave in one execution. */
@@ -43,15 +43,35 @@ export interface Scenario extends ScenarioDrive {
 }
 
 /**
+ * An engine joined to an app, as the harness drives it: locally the SQLite engine on a virtual
+ * clock (`underTest`), on AWS the engine on the offline bed (test/aws/aws-ferry.ts).
+ */
+export interface FerryUnderTest {
+  /** The engine's ports, as its job handler receives them (unwrapped). */
+  deps: EngineDeps;
+  now(): number;
+  /** Sends events through the event API, as the app would. */
+  send(events: Parameters<Ferry["send"]>[0]): Promise<string[]>;
+  /** Runs everything due, moving the clock from one pending timer to the next, until `until`. */
+  runUntil(until: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
  * Starts a fresh engine, joined to the app, for one execution. It must make `options.handle`
  * the engine's job handler and apply `options.settings`. By default `startInProcessFerry` with
  * the scenario's functions; `startOfficialSdkFerry` serves an official-SDK app over HTTP.
  */
-export type StartFerry = (options: InProcessOptions) => Promise<InProcessFerry>;
+export type StartFerry = (options: InProcessOptions) => Promise<FerryUnderTest>;
+
+/** The local in-process engine as the harness drives it. */
+export function underTest(ferry: InProcessFerry): FerryUnderTest {
+  return { deps: ferry.engine.deps, now: () => ferry.clock.now(), send: (events) => ferry.send(events), runUntil: (until) => runDue(ferry, until), close: () => ferry.close() };
+}
 
 /** What a scenario can do while it drives the engine. */
 export interface Harness {
-  ferry: InProcessFerry;
+  ferry: FerryUnderTest;
   /** Sends events and lets the engine do everything due now. */
   send(events: Parameters<Ferry["send"]>[0]): Promise<string[]>;
   /** Runs due work until virtual time reaches `now + ms`, timer by timer. */
@@ -122,21 +142,21 @@ export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenari
   };
 
   const options: InProcessOptions = { handle, settings: { retryBaseDelay: 1000 } };
-  const ferry = start ? await start(options) : await startInProcessFerry(scenario.functions ?? (() => []), options);
+  const ferry = start ? await start(options) : underTest(await startInProcessFerry(scenario.functions ?? (() => []), options));
   try {
-    const start = ferry.clock.now();
+    const start = ferry.now();
     const harness: Harness = {
       ferry,
       send: async (events) => {
         const ids = await ferry.send(events);
-        await runDue(ferry, ferry.clock.now());
+        await ferry.runUntil(ferry.now());
         return ids;
       },
-      advance: (ms) => runDue(ferry, ferry.clock.now() + ms),
+      advance: (ms) => ferry.runUntil(ferry.now() + ms),
     };
     await scenario.drive(harness);
-    await runDue(ferry, start + scenario.horizonMs);
-    return { ...(await describe(ferry.engine.deps)), memoChanges, badNames, callsPerJob };
+    await ferry.runUntil(start + scenario.horizonMs);
+    return { ...(await describe(ferry.deps)), memoChanges, badNames, callsPerJob };
   } finally {
     await ferry.close();
   }
@@ -204,7 +224,7 @@ async function describe(deps: EngineDeps): Promise<Pick<Outcome, "runs" | "live"
   const live: string[] = [];
   for (const run of runs) {
     const steps = (await resolveMemos(deps, await deps.runs.listSteps(run.id))).map((step) => `${step.name}=${normalize(step.memo?.value)}`).sort();
-    const line = `${run.functionId} <- ${trigger(run)}: ${run.status} ${normalize(run.output ?? run.error?.message ?? null)} [${steps.join(", ")}]`;
+    const line = `${run.functionId} <- ${trigger(run)}: ${run.status} ${normalize((await runOutput(deps, run)) ?? run.error?.message ?? null)} [${steps.join(", ")}]`;
     lines.push(line);
     if (run.status === "Running") live.push(`${line} waiting=${JSON.stringify(run.waiting)} pending=${JSON.stringify(run.pending)}`);
   }

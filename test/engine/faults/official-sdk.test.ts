@@ -1,5 +1,5 @@
 import { startOfficialSdkFerry } from "../../support/official-sdk-ferry";
-import { crashPoints, runScenario, type Outcome, type StartFerry } from "./fault-harness";
+import { crashPoints, runScenario, underTest, type Outcome, type StartFerry } from "./fault-harness";
 import { officialScenarios, sendEventWithoutId, type OfficialScenario } from "./official-scenarios";
 
 /**
@@ -13,7 +13,7 @@ import { officialScenarios, sendEventWithoutId, type OfficialScenario } from "./
  * here), in both modes, for every job's first delivery; the scenarios are small enough that
  * no stride is needed.
  */
-const on = (scenario: OfficialScenario): StartFerry => (options) => startOfficialSdkFerry(scenario.functions, options);
+const on = (scenario: OfficialScenario): StartFerry => async (options) => underTest(await startOfficialSdkFerry(scenario.functions, options));
 
 describe.each(officialScenarios)("official SDK: every job converges: $name", (scenario) => {
   let clean: Outcome;
