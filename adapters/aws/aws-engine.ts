@@ -82,7 +82,7 @@ export function createAwsEngine(options: AwsEngineOptions): AwsEngine {
   const s3 = new S3Client({ ...awsClientConfig(connections.s3), forcePathStyle: connections.s3.forcePathStyle });
   const eventbridge = new EventBridgeClient(awsClientConfig(connections.eventbridge));
   const scheduler = new SchedulerClient(awsClientConfig(connections.scheduler));
-  const stores = createDynamoDbStores({ client: dynamodb, table: resources.table });
+  const stores = createDynamoDbStores({ client: dynamodb, table: resources.table, now: () => clock.now() });
   const runQueue = new SqsRunQueue({ client: sqs, queueUrl: resources.runQueueUrl });
   const timers = new AwsTimers({
     clock,
@@ -118,7 +118,7 @@ export function createAwsEngine(options: AwsEngineOptions): AwsEngine {
   // Records name their queue by ARN; the two queues are told apart by name.
   const delayQueueName = resources.delayQueueArn.split(":").pop();
   const queueUrlOf = (record: SqsRecord) => (record.eventSourceARN?.split(":").pop() === delayQueueName ? resources.delayQueueUrl : resources.runQueueUrl);
-  const consume = queueConsumer(deps, timers, { retryLater: visibilityBackoff(sqs, queueUrlOf, () => clock.now()), ...options.consumer });
+  const consume = queueConsumer(deps, timers, { retryLater: visibilityBackoff(sqs, queueUrlOf, () => clock.now()), attempts: stores.attempts, ...options.consumer });
   return {
     deps,
     timers,

@@ -40,7 +40,9 @@ export async function startAwsFerry(build: (ferry: Ferry) => ServableFunction[],
   const ebClient = new EventBridgeClient(awsClientConfig({ region: REGION, endpoint: eventbridge.endpoint, credentials: BED_CREDENTIALS }));
   await ebClient.send(new CreateEventBusCommand({ Name: BUS }));
   ebClient.destroy();
-  const bed = await startAwsQueueBed({ tokens: createDynamoDbStores({ client: dynamo.client, table }).timerTokens, start: T0 });
+  // A high redrive count, as a deployment has: receives of FIFO messages returned unhandled behind
+  // a failed one count too, and the consumer gives up by counted attempts instead.
+  const bed = await startAwsQueueBed({ tokens: createDynamoDbStores({ client: dynamo.client, table }).timerTokens, start: T0, maxReceiveCount: 100 });
 
   let serveHandler: (request: ServeRequest) => Promise<ServeResponse> = async () => ({ status: 503, headers: {}, body: "" });
   const caller: FunctionCaller = {

@@ -164,7 +164,7 @@ function nextFiring(scheduler: SchedulerEmulator): number | undefined {
 }
 
 /** Resolves once every poller has been idle at once, twice in a row a few milliseconds apart. */
-async function settle(pollers: SqsPoller[], timeoutMs = 10_000): Promise<void> {
+async function settle(pollers: SqsPoller[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   while (quiet < 2) {

@@ -29,7 +29,7 @@ class Observed {
     this.inFlight.set(data.accountId, now);
     this.peak.set(data.accountId, Math.max(this.peak.get(data.accountId) ?? 0, now));
     // Real time, long enough that executions overlap even when a loaded machine dispatches slowly.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     this.inFlight.set(data.accountId, (this.inFlight.get(data.accountId) ?? 1) - 1);
     this.sent.push({ userId: data.userId, seq: data.seq });
     return { sentTo: data.userId, seq: data.seq };

@@ -78,6 +78,27 @@ export class DynamoTable {
     await awsCall(what, () => this.client.send(new UpdateItemCommand({ TableName: this.name, Key: encode(key), UpdateExpression: `SET ${assignments.join(", ")}`, ...input })));
   }
 
+  /**
+   * Adds `by` to a number attribute (creating the item at `by`), sets `set` alongside, and returns
+   * the new value: DynamoDB's atomic counter, one `UpdateItem` with `ADD`.
+   */
+  async increment(what: string, key: Key, attribute: string, by: number, set: Item = {}): Promise<number> {
+    const names: Record<string, string> = { "#counter": attribute };
+    const values: Item = { ":by": by };
+    const assignments = Object.entries(set).map(([name, value], index) => {
+      names[`#set${index}`] = name;
+      values[`:set${index}`] = value;
+      return `#set${index} = :set${index}`;
+    });
+    const update = `ADD #counter :by${assignments.length > 0 ? ` SET ${assignments.join(", ")}` : ""}`;
+    const { Attributes: after } = await awsCall(what, () =>
+      this.client.send(
+        new UpdateItemCommand({ TableName: this.name, Key: encode(key), UpdateExpression: update, ExpressionAttributeNames: names, ExpressionAttributeValues: encode(values), ReturnValues: "UPDATED_NEW" }),
+      ),
+    );
+    return Number(after ? decode(after)[attribute] : by);
+  }
+
   /** Deletes an item if `condition` holds; with `returnOld`, returns what was deleted (undefined when nothing was there). */
   async delete(what: string, key: Key, condition?: Condition, options: WriteOptions = {}): Promise<Item | undefined> {
     const returnValues = options.returnOld ? "ALL_OLD" : "NONE";

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AppStore, BacklogStore, EventStore, FlowStateStore, RunStore, SkipStore, WaitStore } from "../../../core";
+import type { AttemptCounter } from "../sqs/attempt-counter";
 import type { TimerTokenStore } from "../timers/timer-token-store";
+import { DynamoDbAttemptCounter } from "./dynamodb-attempt-counter";
 import { DynamoDbAppStore } from "./dynamodb-app-store";
 import { DynamoDbBacklogStore } from "./dynamodb-backlog-store";
 import { DynamoDbEventStore } from "./dynamodb-event-store";
@@ -15,6 +17,8 @@ import { DynamoTable } from "./dynamo-table";
 export interface DynamoDbStoresOptions {
   client: DynamoDBClient;
   table: string;
+  /** The engine clock, for the TTL of failure counters. @default Date.now */
+  now?: () => number;
 }
 
 /** Every DynamoDB-backed store of the engine, named as `EngineDeps` names them, plus the timers' tokens. */
@@ -27,6 +31,8 @@ export interface DynamoDbStores {
   backlog: BacklogStore;
   skips: SkipStore;
   timerTokens: TimerTokenStore;
+  /** Failed attempts per queue message, for the queue consumer's give-up rule. */
+  attempts: AttemptCounter;
 }
 
 /**
@@ -48,5 +54,6 @@ export function createDynamoDbStores(options: DynamoDbStoresOptions): DynamoDbSt
     backlog: new DynamoDbBacklogStore(table),
     skips: new DynamoDbSkipStore(table),
     timerTokens: new DynamoDbTimerTokenStore(table),
+    attempts: new DynamoDbAttemptCounter(table, options.now ?? Date.now),
   };
 }

@@ -89,4 +89,5 @@ export const keys = {
   }),
   backlog: (key: string): string => `BACKLOG#${keyPart(key)}`,
   timer: (id: string): Key => ({ pk: `TIMER#${keyPart(id)}`, sk: "TIMER" }),
+  attempts: (messageId: string): Key => ({ pk: `ATTEMPTS#${keyPart(messageId)}`, sk: "ATTEMPTS" }),
 };

@@ -12,6 +12,8 @@ export interface QueueConsumerOptions {
   maxDeliveries?: number;
   /** Handles one job. @default core `handleJob`; the fault-injection tests wrap it. */
   handle?: (deps: EngineDeps, job: Job, delivery: Delivery) => Promise<void>;
+  /** Counts failed attempts per message (the give-up rule); without it, the receive count. */
+  attempts?: SqsBatchOptions["attempts"];
   /** Brings failed messages back sooner than the visibility timeout (see `visibilityBackoff`). */
   retryLater?: SqsBatchOptions["retryLater"];
 }
@@ -36,6 +38,7 @@ export function queueConsumer(deps: EngineDeps, timers: AwsTimers, options: Queu
         // A firing is never given up: it only reads a token and enqueues, and a lost one is a lost timer.
         onDrop: (message, deliveries, error) => ("job" in message ? dropJob(deps, message.job, deliveries, error) : Promise.reject(error)),
         retryLater: options.retryLater,
+        attempts: options.attempts,
         problem: (message, error) => deps.observer.problem?.(message, error),
       },
     );

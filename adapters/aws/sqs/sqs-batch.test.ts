@@ -73,4 +73,33 @@ describe("processSqsBatch", () => {
     expect(calls).toBe(0);
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: "f" }]);
   });
+
+  it("gives up by counted attempts, not receives: a message received often behind a failed one of its group is tried again", async () => {
+    const counts = new Map<string, number>();
+    const attempts = { countFailure: async (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1).get(id) as number };
+    const dropped: string[] = [];
+    const fail = async () => {
+      throw new Error("transient");
+    };
+    const onDrop = async (message: unknown) => void dropped.push(JSON.stringify(message));
+    // Received nine times already (returned unhandled behind others), failing for the first time.
+    const first = await processSqsBatch([record("late", wake("L", "1"), "L", 9)], fail, options({ attempts, onDrop }));
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: "late" }]);
+    expect(dropped).toEqual([]);
+    for (let n = 0; n < 4; n++) await processSqsBatch([record("late", wake("L", "1"), "L", 10 + n)], fail, options({ attempts, onDrop }));
+    expect(counts.get("late")).toBe(5);
+    expect(dropped).toHaveLength(1);
+  });
+
+  it("never gives up when the attempts cannot be counted", async () => {
+    const attempts = { countFailure: async () => Promise.reject(new Error("table down")) };
+    const out = await processSqsBatch(
+      [record("x", wake("X", "1"), "X", 50)],
+      async () => {
+        throw new Error("transient");
+      },
+      options({ attempts, onDrop: async () => Promise.reject(new Error("must not drop")) }),
+    );
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: "x" }]);
+  });
 });

@@ -1,4 +1,5 @@
 import { serializeError, type Delivery } from "../../../core";
+import type { AttemptCounter } from "./attempt-counter";
 import { decodeMessage, type QueueMessage } from "./queue-message";
 
 /**
@@ -26,11 +27,16 @@ export type MessageHandler = (message: QueueMessage, delivery: Delivery & { deli
 /** What to do with a batch beyond handling each message. */
 export interface SqsBatchOptions {
   /**
-   * The delivery at which a job that still fails is given up: `onDrop` is called (the engine
-   * fails its run), and once that succeeds the message is acknowledged. Set below the queue's
+   * The failed attempt at which a job is given up: `onDrop` is called (the engine fails its
+   * run), and once that succeeds the message is acknowledged. Set well below the queue's
    * `maxReceiveCount`, so a drop that itself fails still ends in the dead-letter queue.
    */
   maxDeliveries: number;
+  /**
+   * Counts failed attempts per message. Without it the receive count stands in, which over-counts
+   * the messages of a FIFO group handed out behind a failed one (see `AttemptCounter`).
+   */
+  attempts?: AttemptCounter;
   onDrop(message: QueueMessage, deliveries: number, error: unknown): Promise<void>;
   /**
    * Brings failed messages back sooner than the queue's visibility timeout (which must be six
@@ -85,16 +91,28 @@ async function handleRecord(record: SqsRecord, handle: MessageHandler, options: 
     await handle(message, { redelivered: deliveries > 1, deliveries });
     return true;
   } catch (error) {
-    if (deliveries < options.maxDeliveries) {
-      options.problem?.(`message ${record.messageId} failed (delivery ${deliveries}): ${serializeError(error).message}`, error);
+    const attempts = await failedAttempts(record, deliveries, options);
+    if (attempts === undefined || attempts < options.maxDeliveries) {
+      options.problem?.(`message ${record.messageId} failed (attempt ${attempts ?? "?"}, delivery ${deliveries}): ${serializeError(error).message}`, error);
       return false;
     }
     try {
-      await options.onDrop(message, deliveries, error);
+      await options.onDrop(message, attempts, error);
       return true;
     } catch (dropError) {
       options.problem?.(`could not drop message ${record.messageId}; it stays for the dead-letter queue`, dropError);
       return false;
     }
+  }
+}
+
+/** How many attempts at the record failed, this one included; undefined when that cannot be told now (never give up then). */
+async function failedAttempts(record: SqsRecord, deliveries: number, options: SqsBatchOptions): Promise<number | undefined> {
+  if (!options.attempts) return deliveries;
+  try {
+    return await options.attempts.countFailure(record.messageId);
+  } catch (error) {
+    options.problem?.(`could not count the failure of message ${record.messageId}`, error);
+    return undefined;
   }
 }
