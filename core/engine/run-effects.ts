@@ -2,7 +2,7 @@ import { SystemEvents, type FerryEvent } from "../model/event";
 import type { FunctionRecord } from "../model/app";
 import { derivedUlid } from "../model/derived-id";
 import { jobId, type Job } from "../model/job";
-import type { PayloadRef } from "../model/payload-ref";
+import { jsonBytes, type PayloadRef } from "../model/payload-ref";
 import { isTerminal, type ParentLink, type PendingOp, type RunRecord } from "../model/run";
 import { waitId, type WaitRecord } from "../model/wait";
 import { singletonKey } from "../flow/singleton-key";
@@ -138,7 +138,7 @@ function invokedEvent(run: RunRecord, stepId: string, op: PendingOp): FerryEvent
 function endingEffects(run: RunRecord, fn: FunctionRecord | undefined): RunEffect[] {
   const effects: RunEffect[] = [];
   const endedAt = run.endedAt ?? run.createdAt;
-  const base = { function_id: run.functionId, run_id: run.id, event: run.events[0], events: run.events };
+  const base = { function_id: run.functionId, run_id: run.id, event: run.events[0], ...triggerEvents(run) };
   const lifecycle = (kind: string, name: string, data: Record<string, unknown>, resultRef?: PayloadRef): RunEffect => ({
     type: "event",
     event: { id: derivedUlid(endedAt, kind, run.id), name, data: { ...base, ...data }, user: {}, ts: endedAt },
@@ -158,6 +158,26 @@ function endingEffects(run: RunRecord, fn: FunctionRecord | undefined): RunEffec
   // Last, so a crash before it leaves the cancel-wait that leads a redelivered event back here.
   for (const index of (fn?.flow.cancel ?? []).keys()) effects.push({ type: "drop-wait", id: waitId(run.id, `cancel:${index}`) });
   return effects;
+}
+
+/**
+ * How much of a lifecycle event the run's trigger events may take besides `data.event`. The
+ * events are copied into every `function.finished`/`failed`/`cancelled` event, which is stored
+ * (a DynamoDB item holds 400 KB) and published (an EventBridge entry): a 256 KB trigger sent
+ * twice, as `event` and again in `events`, would not fit.
+ */
+export const LIFECYCLE_EVENTS_BUDGET_BYTES = 64 * 1024;
+
+/**
+ * `data.events` of a lifecycle event: the run's events when they fit the budget; otherwise
+ * left out, with `events_omitted` saying how many there were (the run API lists them, and
+ * `data.event` still carries the first). Decided from the run alone, so every delivery builds the
+ * same event.
+ */
+function triggerEvents(run: RunRecord): { events: FerryEvent[] } | { events_omitted: { count: number; reason: string } } {
+  if (jsonBytes(JSON.stringify(run.events)) <= LIFECYCLE_EVENTS_BUDGET_BYTES) return { events: run.events };
+  const count = run.eventIds?.length ?? run.events.length;
+  return { events_omitted: { count, reason: `the run's events exceed ${LIFECYCLE_EVENTS_BUDGET_BYTES} bytes; the run lists their ids (event_ids) and GET /v1/events/<id> shows each` } };
 }
 
 /** What changed between two states of a run: effects to issue, and effects no longer wanted. */

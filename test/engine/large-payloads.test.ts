@@ -146,6 +146,39 @@ describe("large payloads go to the PayloadStore, and come back whole", () => {
     expect(bytesOf(finished[0])).toBeLessThanOrEqual(defaultSettings.maxEventBytes);
   });
 
+  it("keeps a run's lifecycle events within an item when its trigger event is near the event size limit: data.event once, data.events left out", async () => {
+    const blob = "t".repeat(200 * KB);
+    ferry = await startInProcessFerry((client) => [
+      client.createFunction({ id: "big-trigger" }, { event: "big/trigger" }, async ({ event }) => String(event.data.blob).length),
+      client.createFunction({ id: "failing-trigger", retries: 0 }, { event: "big/failing" }, async () => {
+        throw new Error("nope");
+      }),
+      client.createFunction({ id: "on-finished" }, { event: "inngest/function.finished", if: "event.data.function_id.endsWith('-trigger')" }, async ({ event }) => ({
+        fn: event.data.function_id,
+        triggerLength: String((event.data.event as { data: { blob: string } }).data.blob).length,
+        events: Array.isArray(event.data.events) ? event.data.events.length : null,
+        omitted: (event.data.events_omitted as { count: number } | undefined)?.count ?? null,
+      })),
+    ]);
+    await ferry.send([
+      { name: "big/trigger", data: { blob } },
+      { name: "big/failing", data: { blob } },
+    ]);
+    await ferry.idle();
+    const lifecycle = [...(await ferry.engine.deps.events.findEventsSince("inngest/function.finished", 0)), ...(await ferry.engine.deps.events.findEventsSince("inngest/function.failed", 0))];
+    expect(lifecycle.filter((event) => String(event.data.function_id).endsWith("-trigger"))).toHaveLength(3);
+    // One copy of the 200 KB trigger, well inside a DynamoDB item and an EventBridge entry.
+    for (const event of lifecycle) expect(bytesOf(event)).toBeLessThan(300 * KB);
+    const heard = (await runsOf("on-finished")).map((run) => run.output);
+    expect(heard).toEqual(
+      expect.arrayContaining([
+        { fn: "app-big-trigger", triggerLength: 200 * KB, events: null, omitted: 1 },
+        { fn: "app-failing-trigger", triggerLength: 200 * KB, events: null, omitted: 1 },
+      ]),
+    );
+    expect((await runsOf("big-trigger"))[0]?.output).toBe(200 * KB);
+  });
+
   it("keeps a 300 KB error within MAX_ERROR_BYTES in the run and step records, and onFailure still runs", async () => {
     ferry = await startInProcessFerry((client) => [
       client.createFunction(
