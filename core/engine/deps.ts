@@ -76,3 +76,6 @@ export interface EngineDeps {
   observer: EngineObserver;
   settings: EngineSettings;
 }
+
+/** The stores of the engine, as every state adapter (SQLite, DynamoDB) provides them. */
+export type EngineStores = Pick<EngineDeps, "events" | "runs" | "apps" | "waits" | "flow" | "backlog" | "skips">;

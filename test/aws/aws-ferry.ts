@@ -1,15 +1,13 @@
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { Ferry, createServeHandler, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
-import type { FunctionCaller } from "../../core";
+import type { Ferry, ServableFunction } from "@ferry/sdk";
 import { awsClientConfig } from "../../adapters/aws/aws-client-config";
 import { createAwsEngine, type AwsEngine } from "../../adapters/aws/aws-engine";
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
 import { routeJobFromEventBridge } from "../../adapters/aws/eventbridge-delivery";
-import { buildRouter } from "../../dev/server/dev-server";
 import type { FerryUnderTest } from "../engine/faults/fault-harness";
 import type { InProcessOptions } from "../support/in-process-ferry";
 import { T0 } from "../support/in-process-ferry";
-import { routerFetch } from "../support/router-fetch";
+import { inProcessCaller, joinInProcessApp } from "../support/in-process-app";
 import { startAwsQueueBed } from "./aws-queue-bed";
 import { startDynalite } from "./dynalite-bed";
 import { EventBridgeEmulator } from "./eventbridge-emulator";
@@ -44,16 +42,7 @@ export async function startAwsFerry(build: (ferry: Ferry) => ServableFunction[],
   // a failed one count too, and the consumer gives up by counted attempts instead.
   const bed = await startAwsQueueBed({ tokens: createDynamoDbStores({ client: dynamo.client, table }).timerTokens, start: T0, maxReceiveCount: 100 });
 
-  let serveHandler: (request: ServeRequest) => Promise<ServeResponse> = async () => ({ status: 503, headers: {}, body: "" });
-  const caller: FunctionCaller = {
-    call: async (request) => {
-      const response = await serveHandler({ method: "POST", url: request.url, headers: request.headers, body: request.body });
-      await options.afterCall?.(request.body, response);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
-      return { status: response.status, headers, body: response.body };
-    },
-  };
+  const app = inProcessCaller(options.afterCall);
   const local = (endpoint: string) => ({ region: REGION, endpoint, credentials: BED_CREDENTIALS });
   const engine = createAwsEngine({
     resources: {
@@ -73,7 +62,7 @@ export async function startAwsFerry(build: (ferry: Ferry) => ServableFunction[],
       eventbridge: local(eventbridge.endpoint),
       scheduler: local(bed.schedulerEndpoint),
     },
-    caller,
+    caller: app.caller,
     clock: bed.clock,
     settings: options.settings,
     observer: options.observer,
@@ -83,12 +72,7 @@ export async function startAwsFerry(build: (ferry: Ferry) => ServableFunction[],
   eventbridge.onEvent(async (delivery) => engine.runQueue.enqueue(routeJobFromEventBridge(delivery)));
   bed.start((records) => engine.consume(records));
 
-  const router = buildRouter({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), idle: async () => undefined });
-  const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: routerFetch(router) });
-  serveHandler = createServeHandler({ client: ferry, functions: build(ferry) });
-  const appUrl = "http://app.test/api/inngest";
-  const sync = await serveHandler({ method: "PUT", url: appUrl, headers: { "x-inngest-server-kind": "dev" }, body: JSON.stringify({ url: appUrl }) });
-  if (sync.status !== 200) throw new Error(`sync failed: ${sync.status} ${sync.body}`);
+  const ferry = await joinInProcessApp(engine.deps, app, build, { idle: async () => undefined });
 
   const runUntil = async (until: number) => {
     // Events published meanwhile reach the queue through the emulator; run until nothing moves.

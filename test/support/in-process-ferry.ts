@@ -1,8 +1,7 @@
-import { Ferry, createServeHandler, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
-import { VirtualClock, type EngineObserver, type EngineSettings, type FunctionCaller } from "../../core";
+import type { Ferry, ServableFunction } from "@ferry/sdk";
+import { VirtualClock, type EngineObserver, type EngineSettings } from "../../core";
 import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from "../../adapters/local/local-engine";
-import { buildRouter } from "../../dev/server/dev-server";
-import { routerFetch } from "./router-fetch";
+import { inProcessCaller, joinInProcessApp, type AfterCall } from "./in-process-app";
 
 /** Start of virtual time in engine tests. */
 export const T0 = Date.parse("2026-03-01T00:00:00Z");
@@ -25,7 +24,7 @@ export interface InProcessOptions {
   settings?: Partial<EngineSettings>;
   observer?: EngineObserver;
   /** Runs after the app answered a call and before the engine acts on it (to inject races). */
-  afterCall?: (requestBody: string, response: ServeResponse) => Promise<void>;
+  afterCall?: AfterCall;
   /** Replaces the engine's job handler (fault injection). */
   handle?: LocalEngineOptions["handle"];
 }
@@ -41,26 +40,11 @@ export async function startInProcessFerry(
   options: InProcessOptions = {},
 ): Promise<InProcessFerry> {
   const clock = new VirtualClock(T0);
-  let serveHandler: (request: ServeRequest) => Promise<ServeResponse> = async () => ({ status: 503, headers: {}, body: "" });
-  const caller: FunctionCaller = {
-    call: async (request) => {
-      const response = await serveHandler({ method: "POST", url: request.url, headers: request.headers, body: request.body });
-      await options.afterCall?.(request.body, response);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
-      return { status: response.status, headers, body: response.body };
-    },
-  };
-  const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
-  const router = buildRouter({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), virtualClock: clock, idle: () => engine.idle() });
-  const fetchLike = routerFetch(router);
-  const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: fetchLike });
-  const functions = build(ferry);
-  serveHandler = createServeHandler({ client: ferry, functions });
+  const app = inProcessCaller(options.afterCall);
+  const engine = createLocalEngine({ database: ":memory:", caller: app.caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
+  // The engine starts before the app syncs, as `ferry dev` does: registering schedules crons.
   engine.start();
-  const appUrl = "http://app.test/api/inngest";
-  const sync = await serveHandler({ method: "PUT", url: appUrl, headers: { "x-inngest-server-kind": "dev" }, body: JSON.stringify({ url: appUrl }) });
-  if (sync.status !== 200) throw new Error(`sync failed: ${sync.status} ${sync.body}`);
+  const ferry = await joinInProcessApp(engine.deps, app, build, { virtualClock: clock, idle: () => engine.idle() });
   return {
     engine,
     clock,

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { AppStore, BacklogStore, EventStore, FlowStateStore, RunStore, SkipStore, WaitStore } from "../../../core";
+import type { EngineStores } from "../../../core";
 import type { AttemptCounter } from "../sqs/attempt-counter";
 import type { TimerTokenStore } from "../timers/timer-token-store";
 import { DynamoDbAttemptCounter } from "./dynamodb-attempt-counter";
@@ -22,14 +22,7 @@ export interface DynamoDbStoresOptions {
 }
 
 /** Every DynamoDB-backed store of the engine, named as `EngineDeps` names them, plus the timers' tokens. */
-export interface DynamoDbStores {
-  events: EventStore;
-  runs: RunStore;
-  apps: AppStore;
-  waits: WaitStore;
-  flow: FlowStateStore;
-  backlog: BacklogStore;
-  skips: SkipStore;
+export interface DynamoDbStores extends EngineStores {
   timerTokens: TimerTokenStore;
   /** Failed attempts per queue message, for the queue consumer's give-up rule. */
   attempts: AttemptCounter;

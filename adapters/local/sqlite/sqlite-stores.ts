@@ -1,4 +1,4 @@
-import type { AppStore, BacklogStore, EventStore, FlowStateStore, PayloadStore, RunStore, SkipStore, WaitStore } from "../../../core";
+import type { EngineStores, PayloadStore } from "../../../core";
 import type { SqliteDatabase } from "./database";
 import { SqliteAppStore } from "./sqlite-app-store";
 import { SqliteBacklogStore } from "./sqlite-backlog-store";
@@ -10,14 +10,7 @@ import { SqliteSkipStore } from "./sqlite-skip-store";
 import { SqliteWaitStore } from "./sqlite-wait-store";
 
 /** Every store of the engine, named as `EngineDeps` names them. */
-export interface SqliteStores {
-  events: EventStore;
-  runs: RunStore;
-  apps: AppStore;
-  waits: WaitStore;
-  flow: FlowStateStore;
-  backlog: BacklogStore;
-  skips: SkipStore;
+export interface SqliteStores extends EngineStores {
   payloads: PayloadStore;
 }
 
