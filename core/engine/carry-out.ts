@@ -1,6 +1,6 @@
 import { ConflictError } from "../errors";
 import type { FerryEvent } from "../model/event";
-import { jobId } from "../model/job";
+import { jobId, type Job } from "../model/job";
 import { jsonBytes, type PayloadRef } from "../model/payload-ref";
 import type { WaitRecord } from "../model/wait";
 import type { EngineDeps } from "./deps";
@@ -16,7 +16,24 @@ import { payloadValue } from "./payloads";
  * parent to resume, a child to start) goes through a job in that run's own group.
  */
 export async function carryOut(deps: EngineDeps, issue: RunEffect[], retract: RunEffect[] = []): Promise<void> {
-  for (const effect of issue) await issueEffect(deps, effect);
+  // Jobs due now that follow one another go out together (one SQS SendMessageBatch), in order.
+  let due: Job[] = [];
+  const flush = async () => {
+    if (due.length === 0) return;
+    const jobs = due;
+    due = [];
+    if (deps.queue.enqueueAll && jobs.length > 1) await deps.queue.enqueueAll(jobs);
+    else for (const job of jobs) await deps.queue.enqueue(job);
+  };
+  for (const effect of issue) {
+    if (effect.type === "job" && !(effect.at !== undefined && effect.at > deps.clock.now())) {
+      due.push(effect.job);
+      continue;
+    }
+    await flush();
+    await issueEffect(deps, effect);
+  }
+  await flush();
   for (const effect of retract) await retractEffect(deps, effect);
 }
 

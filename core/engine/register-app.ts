@@ -51,8 +51,9 @@ export async function registerApp(deps: EngineDeps, body: unknown): Promise<Regi
     const old = await deps.apps.getFunction(oldId);
     if (!old?.active) continue;
     modified = true;
-    await deps.apps.putFunction({ ...old, active: false, version: old.version + 1 }, old.version);
+    // Cancelled before the function is marked inactive, which ends the retries of this loop.
     for (const trigger of old.triggers) if ("cron" in trigger) await deps.timers.cancel(cronTimerId(old.id, trigger.cron));
+    await deps.apps.putFunction({ ...old, active: false, version: old.version + 1 }, old.version);
   }
   const app: AppRecord = {
     id: registration.appName,

@@ -3,6 +3,11 @@ import type { Job, TimerRecord } from "../model/job";
 /** Work to do now. Local: a persisted in-process queue; AWS: SQS. */
 export interface RunQueue {
   enqueue(job: Job): Promise<void>;
+  /**
+   * Enqueues several jobs at once, each as `enqueue` would, jobs of one group in the given order.
+   * Optional: a queue that sends in batches (SQS `SendMessageBatch`) saves calls with it.
+   */
+  enqueueAll?(jobs: readonly Job[]): Promise<void>;
 }
 
 /** Work to do later. Local: one scheduled wake-up over a persisted table; AWS: Scheduler/SQS delays. */

@@ -6,11 +6,11 @@ const onAws = (scenario: Scenario): StartFerry => (options) => startAwsFerry(sce
 
 /**
  * Crash points to try on AWS. Every point of every scenario takes about eight minutes on the
- * offline bed, so `npm test` tries at most four per scenario and mode, spread over the job's
+ * offline bed, so `npm test` tries at most three per scenario and mode, spread over the job's
  * port calls (first and last included); the local harness tries them all on the same core.
  * `FERRY_AWS_FAULTS=all` tries every one.
  */
-function sampled(points: number[], most = process.env.FERRY_AWS_FAULTS === "all" ? Infinity : 4): number[] {
+function sampled(points: number[], most = process.env.FERRY_AWS_FAULTS === "all" ? Infinity : 3): number[] {
   if (points.length <= most) return points;
   return [...new Set(Array.from({ length: most }, (_, i) => points[Math.round((i * (points.length - 1)) / (most - 1))] as number))];
 }

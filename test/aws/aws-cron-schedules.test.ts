@@ -34,7 +34,6 @@ beforeEach(async () => {
 afterEach(() => bed.close());
 
 const cronJob = (cron: string, at: number): Job => ({ type: "cron", functionId: "app-report", cron, at });
-const schedulerCalls = (operation: string) => bed.scheduler.calls.filter((call) => call.operation === operation).length;
 
 /** The points the core's cron parser gives from `from` (exclusive) up to `until`. */
 function points(cron: string, from: number, until: number): number[] {
@@ -52,9 +51,9 @@ describe("cron triggers as EventBridge Scheduler cron schedules", () => {
     const [schedule] = bed.scheduler.schedules(bed.scheduleGroup);
     expect(schedule).toMatchObject({ name: "cron.weekday-report", expression: "cron(0 9 ? * 2-6 *)", timezone: "Europe/Paris", actionAfterCompletion: "NONE" });
 
-    // The core schedules the next tick after each one: unchanged, that costs no Scheduler call.
+    // The core schedules the next tick after each one: the same schedule is written again.
     await bed.timers.schedule({ id: "cron.weekday-report", at: nextCronTime(cron, first), job: cronJob(cron, nextCronTime(cron, first)) });
-    expect(schedulerCalls("CreateSchedule") + schedulerCalls("UpdateSchedule")).toBe(1);
+    expect(bed.scheduler.schedules(bed.scheduleGroup)).toHaveLength(1);
 
     await bed.advance(7 * DAY);
     const expected = points(cron, MONDAY, MONDAY + 7 * DAY);
@@ -86,4 +85,15 @@ describe("cron triggers as EventBridge Scheduler cron schedules", () => {
     await bed.advance(first - bed.clock.now() + 2000);
     expect(received.map((r) => r.job)).toEqual([cronJob(odd, first)]);
   });
+
+  it("writes the schedule on the next sync when the first write failed after the token was stored", async () => {
+    const first = nextCronTime(cron, MONDAY);
+    bed.scheduler.throttleNext(5); // every attempt the timers' client makes (adaptive retry, 5 attempts)
+    await expect(bed.timers.schedule({ id: "cron.weekday-report", at: first, job: cronJob(cron, first) })).rejects.toThrow();
+    expect(bed.scheduler.schedules(bed.scheduleGroup)).toEqual([]);
+    await bed.timers.schedule({ id: "cron.weekday-report", at: first, job: cronJob(cron, first) });
+    expect(bed.scheduler.schedules(bed.scheduleGroup)).toHaveLength(1);
+    await bed.advance(DAY);
+    expect(received.map((r) => (r.job as Extract<Job, { type: "cron" }>).at)).toEqual([first]);
+  }, 60_000);
 });

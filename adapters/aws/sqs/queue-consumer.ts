@@ -1,4 +1,4 @@
-import { dropJob, handleJob, type Delivery, type EngineDeps, type Job } from "../../../core";
+import { dropJob, handleJob, jobRunId, type Delivery, type EngineDeps, type Job } from "../../../core";
 import type { AwsTimers } from "../timers/aws-timers";
 import { processSqsBatch, type SqsBatchOptions, type SqsBatchResponse, type SqsRecord } from "./sqs-batch";
 
@@ -35,8 +35,11 @@ export function queueConsumer(deps: EngineDeps, timers: AwsTimers, options: Queu
       (message, delivery) => ("timer" in message ? timers.fire(message.timer) : handle(deps, message.job, { redelivered: delivery.redelivered })),
       {
         maxDeliveries: options.maxDeliveries ?? 8,
-        // A firing is never given up: it only reads a token and enqueues, and a lost one is a lost timer.
-        onDrop: (message, deliveries, error) => ("job" in message ? dropJob(deps, message.job, deliveries, error) : Promise.reject(error)),
+        // Only a run's job is given up (its run fails with the error). A firing (a lost one is a
+        // lost timer) and work of no run (routing an event, a debounce, a cron tick) go to the
+        // dead-letter queue instead, where they can be redriven.
+        onDrop: (message, deliveries, error) => ("job" in message && jobRunId(message.job) !== undefined ? dropJob(deps, message.job, deliveries, error) : Promise.reject(error)),
+        now: () => deps.clock.now(),
         retryLater: options.retryLater,
         attempts: options.attempts,
         problem: (message, error) => deps.observer.problem?.(message, error),

@@ -33,4 +33,11 @@ describe("queue messages", () => {
   ])("refuses a body that is %s", (_what, body, error) => {
     expect(() => decodeMessage(body, "m-1")).toThrow(error);
   });
+
+  it("escapes the characters SQS refuses in a body (U+FFFE, U+FFFF), and they read back the same", () => {
+    const job: Job = { type: "debounce", functionId: "f", key: "odd \uFFFF and \uFFFE" };
+    const body = encodeJob(job);
+    expect(body).not.toMatch(/[\uFFFE\uFFFF]/);
+    expect(decodeMessage(body, "m")).toEqual({ v: 1, job });
+  });
 });

@@ -19,9 +19,17 @@ export type QueueMessage = { v: 1; job: Job } | { v: 1; timer: TimerFiring };
  */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * JSON that SQS accepts as a message body. SQS refuses the noncharacters U+FFFE and U+FFFF,
+ * which `JSON.stringify` leaves as they are; escaped, they read back the same.
+ */
+function sqsJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}
+
 /** The message body of a job, small enough for SQS (see `MAX_MESSAGE_BYTES`). */
 export function encodeJob(job: Job, maxBytes = MAX_MESSAGE_BYTES): string {
-  const body = JSON.stringify({ v: 1, job } satisfies QueueMessage);
+  const body = sqsJson({ v: 1, job } satisfies QueueMessage);
   if (Buffer.byteLength(body) <= maxBytes) return body;
   if (job.type === "route" && job.event !== undefined) {
     const { event: _event, ...lean } = job;
@@ -33,7 +41,7 @@ export function encodeJob(job: Job, maxBytes = MAX_MESSAGE_BYTES): string {
 /** The message body of a timer firing. */
 export function encodeTimer(timer: TimerFiring, maxBytes = MAX_MESSAGE_BYTES): string {
   const job = timer.job.type === "route" && timer.job.event !== undefined ? stripEvent(timer.job) : timer.job;
-  const body = JSON.stringify({ v: 1, timer: { ...timer, job } } satisfies QueueMessage);
+  const body = sqsJson({ v: 1, timer: { ...timer, job } } satisfies QueueMessage);
   if (Buffer.byteLength(body) > maxBytes) throw new FerryError(`timer ${timer.id} is ${Buffer.byteLength(body)} bytes, over the ${maxBytes}-byte queue message limit`);
   return body;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import type { Job } from "../../../core";
+import { ThrottledError, type Job } from "../../../core";
 import { encodeJob } from "./queue-message";
 import { processSqsBatch, type SqsBatchOptions, type SqsRecord } from "./sqs-batch";
 
@@ -10,7 +10,7 @@ const record = (id: string, job: Job, group: string, deliveries = 1): SqsRecord 
   body: encodeJob(job),
   attributes: { ApproximateReceiveCount: String(deliveries), MessageGroupId: group },
 });
-const options = (overrides: Partial<SqsBatchOptions> = {}): SqsBatchOptions => ({ maxDeliveries: 5, onDrop: async () => undefined, ...overrides });
+const options = (overrides: Partial<SqsBatchOptions> = {}): SqsBatchOptions => ({ maxDeliveries: 5, giveUpAfterMs: 0, onDrop: async () => undefined, ...overrides });
 
 describe("processSqsBatch", () => {
   it("handles one group in order and reports a failed message with the rest of its group, while other groups finish", async () => {
@@ -74,21 +74,53 @@ describe("processSqsBatch", () => {
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: "f" }]);
   });
 
-  it("gives up by counted attempts, not receives: a message received often behind a failed one of its group is tried again", async () => {
+  it("gives up by counted deliveries, not receives: a message received often behind a failed one of its group is tried again", async () => {
     const counts = new Map<string, number>();
     const attempts = { countFailure: async (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1).get(id) as number };
-    const dropped: string[] = [];
+    const dropped: number[] = [];
     const fail = async () => {
       throw new Error("transient");
     };
-    const onDrop = async (message: unknown) => void dropped.push(JSON.stringify(message));
-    // Received nine times already (returned unhandled behind others), failing for the first time.
+    const onDrop = async (_message: unknown, n: number) => void dropped.push(n);
+    // Received nine times already (returned unhandled behind others), tried for the first time.
     const first = await processSqsBatch([record("late", wake("L", "1"), "L", 9)], fail, options({ attempts, onDrop }));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: "late" }]);
+    for (let n = 0; dropped.length === 0 && n < 10; n++) await processSqsBatch([record("late", wake("L", "1"), "L", 10 + n)], fail, options({ attempts, onDrop }));
+    expect(dropped).toEqual([5]);
+    expect(counts.get("late")).toBe(4);
+  });
+
+  it("never gives up a throttled job, nor one that has not been failing for giveUpAfterMs", async () => {
+    const dropped: string[] = [];
+    const onDrop = async () => void dropped.push("dropped");
+    const recent = (id: string, group: string): SqsRecord => ({
+      ...record(id, wake(group, "1"), group, 50),
+      attributes: { ApproximateReceiveCount: "50", MessageGroupId: group, ApproximateFirstReceiveTimestamp: String(Date.now() - 60_000) },
+    });
+    await processSqsBatch(
+      [recent("t", "T")],
+      async () => {
+        throw new ThrottledError("slow down");
+      },
+      options({ onDrop, giveUpAfterMs: 15 * 60_000, now: () => Date.now() + 15 * 60_000 }),
+    );
+    const fresh = recent("f", "F");
+    const failing = async () => {
+      throw new Error("still failing");
+    };
+    await processSqsBatch([fresh], failing, options({ onDrop, giveUpAfterMs: 15 * 60_000 }));
     expect(dropped).toEqual([]);
-    for (let n = 0; n < 4; n++) await processSqsBatch([record("late", wake("L", "1"), "L", 10 + n)], fail, options({ attempts, onDrop }));
-    expect(counts.get("late")).toBe(5);
-    expect(dropped).toHaveLength(1);
+    await processSqsBatch([fresh], failing, options({ onDrop, giveUpAfterMs: 15 * 60_000, now: () => Date.now() + 15 * 60_000 }));
+    expect(dropped).toEqual(["dropped"]);
+  });
+
+  it("gives up a message whose consumer keeps dying before it is handled again", async () => {
+    let handled = 0;
+    const dropped: string[] = [];
+    const out = await processSqsBatch([record("d", wake("D", "1"), "D", 11)], async () => void handled++, options({ onDrop: async (_m, _n, error) => void dropped.push((error as Error).message) }));
+    expect(handled).toBe(0);
+    expect(dropped).toEqual([expect.stringMatching(/delivered 10 times without finishing/)]);
+    expect(out.batchItemFailures).toEqual([]);
   });
 
   it("never gives up when the attempts cannot be counted", async () => {

@@ -1,4 +1,4 @@
-import { serializeError, type Delivery } from "../../../core";
+import { serializeError, ThrottledError, type Delivery } from "../../../core";
 import type { AttemptCounter } from "./attempt-counter";
 import { decodeMessage, type QueueMessage } from "./queue-message";
 
@@ -21,20 +21,30 @@ export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
+/** How long a message must have been failing before it may be given up, by default. */
+export const DEFAULT_GIVE_UP_AFTER_MS = 15 * 60 * 1000;
+
 /** Handles one decoded message; a rejection asks SQS to deliver it again. */
 export type MessageHandler = (message: QueueMessage, delivery: Delivery & { deliveries: number }) => Promise<void>;
 
 /** What to do with a batch beyond handling each message. */
 export interface SqsBatchOptions {
   /**
-   * The failed attempt at which a job is given up: `onDrop` is called (the engine fails its
-   * run), and once that succeeds the message is acknowledged. Set well below the queue's
+   * The failed attempt at which a job is given up, once it has also been failing for
+   * `giveUpAfterMs`: `onDrop` is called (the engine fails its run), and once that succeeds the
+   * message is acknowledged. A throttled attempt never gives a job up. A message whose
+   * consumer keeps dying (no failure is ever caught) is given up at twice this many unfinished
+   * deliveries, once it has been failing four times `giveUpAfterMs`. Keep it well below the queue's
    * `maxReceiveCount`, so a drop that itself fails still ends in the dead-letter queue.
    */
   maxDeliveries: number;
+  /** How long a message must have been failing before it may be given up (ms). @default 15 minutes */
+  giveUpAfterMs?: number;
+  /** The clock `giveUpAfterMs` is measured with. @default Date.now */
+  now?: () => number;
   /**
-   * Counts failed attempts per message. Without it the receive count stands in, which over-counts
-   * the messages of a FIFO group handed out behind a failed one (see `AttemptCounter`).
+   * Counts unfinished deliveries per message. Without it the receive count stands in, which
+   * over-counts the messages of a FIFO group handed out behind a failed one (see `AttemptCounter`).
    */
   attempts?: AttemptCounter;
   onDrop(message: QueueMessage, deliveries: number, error: unknown): Promise<void>;
@@ -87,32 +97,54 @@ async function handleRecord(record: SqsRecord, handle: MessageHandler, options: 
     options.problem?.(`unreadable message ${record.messageId} left for the dead-letter queue`, error);
     return false;
   }
+  // A redelivery means the delivery before did not finish: it failed, or its consumer died or
+  // timed out (which no catch sees). Counted here, once per delivery actually handled.
+  const unfinished = deliveries > 1 ? await unfinishedAttempts(record, deliveries, options) : 0;
+  if (unfinished !== undefined && unfinished >= 2 * options.maxDeliveries && failingLongEnough(record, options, 4)) {
+    // It keeps stopping its consumer (or something kept failing it for an hour, throttling
+    // included, which this cannot tell apart): give it up before it does so again.
+    return drop(record, message, unfinished, new Error(`delivered ${unfinished} times without finishing (the consumer failed, timed out or stopped)`), options);
+  }
   try {
     await handle(message, { redelivered: deliveries > 1, deliveries });
     return true;
   } catch (error) {
-    const attempts = await failedAttempts(record, deliveries, options);
-    if (attempts === undefined || attempts < options.maxDeliveries) {
+    const attempts = unfinished === undefined ? undefined : unfinished + 1;
+    // Throttling is the service's to end, not the job's fault: it is retried, never given up.
+    const giveUp = !(error instanceof ThrottledError) && attempts !== undefined && attempts >= options.maxDeliveries && failingLongEnough(record, options);
+    if (!giveUp) {
       options.problem?.(`message ${record.messageId} failed (attempt ${attempts ?? "?"}, delivery ${deliveries}): ${serializeError(error).message}`, error);
       return false;
     }
-    try {
-      await options.onDrop(message, attempts, error);
-      return true;
-    } catch (dropError) {
-      options.problem?.(`could not drop message ${record.messageId}; it stays for the dead-letter queue`, dropError);
-      return false;
-    }
+    return drop(record, message, attempts, error, options);
   }
 }
 
-/** How many attempts at the record failed, this one included; undefined when that cannot be told now (never give up then). */
-async function failedAttempts(record: SqsRecord, deliveries: number, options: SqsBatchOptions): Promise<number | undefined> {
-  if (!options.attempts) return deliveries;
+/** Gives a message up through `onDrop`; true once that succeeded (the message may be deleted). */
+async function drop(record: SqsRecord, message: QueueMessage, attempts: number, error: unknown, options: SqsBatchOptions): Promise<boolean> {
+  try {
+    await options.onDrop(message, attempts, error);
+    return true;
+  } catch (dropError) {
+    options.problem?.(`could not drop message ${record.messageId}; it stays for the dead-letter queue`, dropError);
+    return false;
+  }
+}
+
+/** True once the message has been failing for `times` × `giveUpAfterMs` since SQS first handed it out. */
+function failingLongEnough(record: SqsRecord, options: SqsBatchOptions, times = 1): boolean {
+  const first = Number(record.attributes.ApproximateFirstReceiveTimestamp);
+  if (!Number.isFinite(first) || first <= 0) return true;
+  return (options.now ?? Date.now)() - first >= times * (options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS);
+}
+
+/** How many deliveries of the record did not finish before this one; undefined when that cannot be told now (never give up then). */
+async function unfinishedAttempts(record: SqsRecord, deliveries: number, options: SqsBatchOptions): Promise<number | undefined> {
+  if (!options.attempts) return deliveries - 1;
   try {
     return await options.attempts.countFailure(record.messageId);
   } catch (error) {
-    options.problem?.(`could not count the failure of message ${record.messageId}`, error);
+    options.problem?.(`could not count the unfinished deliveries of message ${record.messageId}`, error);
     return undefined;
   }
 }

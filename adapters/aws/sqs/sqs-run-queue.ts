@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { FerryError, jobGroup, jobId, type Job, type RunQueue } from "../../../core";
+import { FerryError, jobGroup, jobId, ThrottledError, type Job, type RunQueue } from "../../../core";
 import { awsCall } from "../aws-errors";
 import { encodeJob } from "./queue-message";
 
@@ -43,7 +43,9 @@ export class SqsRunQueue implements RunQueue {
 
   /**
    * Enqueues several jobs with `SendMessageBatch`: at most 10 and 1 MiB of bodies per call (SQS
-   * limits both). Entries a call failed are sent again, up to twice, then reported.
+   * limits both), one job of a group per call. Entries a call failed are sent again, up to
+   * twice, before the next call; still failing, they are reported (`ThrottledError` when SQS
+   * throttled them, so the caller's job comes back).
    */
   async enqueueAll(jobs: readonly Job[]): Promise<void> {
     for (const batch of batches(jobs.map((job) => ({ job, body: encodeJob(job) })))) {
@@ -53,7 +55,10 @@ export class SqsRunQueue implements RunQueue {
         const out = await awsCall(`enqueue ${entries.length} jobs`, () => this.options.client.send(new SendMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries })));
         const failed = out.Failed ?? [];
         if (failed.length === 0) break;
-        if (round >= 2) throw new FerryError(`enqueue: ${failed.length} jobs refused by SQS (${failed.map((f) => `${f.Code}: ${f.Message}`).join("; ")})`);
+        if (round >= 2) {
+          const message = `enqueue: ${failed.length} jobs refused by SQS (${failed.map((f) => `${f.Code}: ${f.Message}`).join("; ")})`;
+          throw failed.every((f) => !f.SenderFault) ? new ThrottledError(message) : new FerryError(message);
+        }
         pending = failed.map((f) => pending[Number(f.Id)] as Encoded);
       }
     }
@@ -65,19 +70,27 @@ interface Encoded {
   body: string;
 }
 
-/** Consecutive runs of jobs that fit one `SendMessageBatch`, in order. */
+/**
+ * Consecutive runs of jobs that fit one `SendMessageBatch`, in order, with at most one job of a
+ * group each: a call can fail in part, and resending a failed entry after a later entry of its
+ * group went through would put the two out of order.
+ */
 function batches(encoded: Encoded[]): Encoded[][] {
   const out: Encoded[][] = [];
   let current: Encoded[] = [];
+  let groups = new Set<string>();
   let bytes = 0;
   for (const entry of encoded) {
     const size = Buffer.byteLength(entry.body);
-    if (current.length === BATCH_LIMIT || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+    const group = jobGroup(entry.job);
+    if (current.length === BATCH_LIMIT || groups.has(group) || (current.length > 0 && bytes + size > BATCH_BYTES)) {
       out.push(current);
       current = [];
+      groups = new Set();
       bytes = 0;
     }
     current.push(entry);
+    groups.add(group);
     bytes += size;
   }
   if (current.length > 0) out.push(current);

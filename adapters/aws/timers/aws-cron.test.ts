@@ -23,6 +23,9 @@ describe("toAwsCron", () => {
     ["both day fields restricted (standard cron fires on either)", "0 9 1 * 1"],
     ["a day-of-week step", "0 9 * * */2"],
     ["a range wrapping past Saturday", "0 9 * * 6-1"],
+    ["a hash field some parsers accept", "H * * * *"],
+    ["a last-day marker", "0 9 L * *"],
+    ["an unknown day name", "0 9 * * FUN"],
   ])("refuses what Scheduler cannot say the same way: %s", (_what, cron) => {
     expect(toAwsCron(cron)).toBeUndefined();
   });

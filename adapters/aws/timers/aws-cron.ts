@@ -6,8 +6,11 @@ export interface AwsCron {
   timezone: string;
 }
 
-const SIMPLE_FIELD = /^[0-9A-Za-z*,/-]+$/;
-const DAY_NAMES = /^[A-Za-z]{3}$/;
+/** Minutes, hours and day-of-month: numbers, lists, ranges and steps only, as Scheduler reads them alike. */
+const NUMERIC_FIELD = /^[0-9*,/-]+$/;
+/** Months: numbers or JAN-DEC. */
+const MONTH_FIELD = /^(?:[0-9*,/-]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)+$/i;
+const DAY_NAMES = /^(?:SUN|MON|TUE|WED|THU|FRI|SAT)$/i;
 
 /**
  * The Scheduler form of a standard 5-field cron expression (with an optional `TZ=` prefix), or
@@ -23,8 +26,10 @@ const DAY_NAMES = /^[A-Za-z]{3}$/;
 export function toAwsCron(cron: string): AwsCron | undefined {
   const { expression, tz } = cronParts(cron);
   const fields = expression.split(/\s+/);
-  if (fields.length !== 5 || !fields.every((field) => SIMPLE_FIELD.test(field))) return undefined;
+  if (fields.length !== 5) return undefined;
   const [minutes, hours, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  // Anything else a cron parser may accept (H, L, W, #, ?) is not passed on: Scheduler reads it otherwise or refuses it.
+  if (![minutes, hours, dayOfMonth].every((field) => NUMERIC_FIELD.test(field)) || !MONTH_FIELD.test(month)) return undefined;
   if (dayOfMonth !== "*" && dayOfWeek !== "*") return undefined;
   const awsDayOfWeek = dayOfWeek === "*" ? "?" : convertDaysOfWeek(dayOfWeek);
   if (awsDayOfWeek === undefined) return undefined;

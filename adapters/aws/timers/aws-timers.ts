@@ -99,15 +99,17 @@ export class AwsTimers implements Timers {
   async cancel(id: string): Promise<void> {
     const stored = await this.options.tokens.get(id);
     if (!stored) return;
-    await this.options.tokens.delete(id);
-    if (!stored.token.endsWith(VIA_SCHEDULER) && !stored.token.endsWith(RECURRING)) return;
-    // Tidiness only: a schedule left behind fires into a missing token and is ignored.
-    const name = scheduleName(id);
-    try {
-      await awsCall(`delete schedule ${name}`, () => this.options.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: this.options.scheduleGroup })));
-    } catch (error) {
-      if (awsErrorName((error as Error).cause) !== "ResourceNotFoundException") throw error;
+    // The schedule first: a token left behind by a cancel cut short is found by the retry, while
+    // a recurring schedule left behind without its token would fire into nothing for ever.
+    if (stored.token.endsWith(VIA_SCHEDULER) || stored.token.endsWith(RECURRING)) {
+      const name = scheduleName(id);
+      try {
+        await awsCall(`delete schedule ${name}`, () => this.options.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: this.options.scheduleGroup })));
+      } catch (error) {
+        if (awsErrorName((error as Error).cause) !== "ResourceNotFoundException") throw error;
+      }
     }
+    await this.options.tokens.delete(id);
   }
 
   /**
@@ -130,12 +132,13 @@ export class AwsTimers implements Timers {
 
   /**
    * A cron trigger's timer as one recurring Scheduler schedule, named by the timer id, whose
-   * firings carry their scheduled time. The core schedules the next tick after each one; the
-   * token names the expression, so that is a read and no Scheduler call while it is unchanged.
+   * firings carry their scheduled time. The core schedules the next tick after each one; that
+   * writes the same token and schedule again (an update), which also repairs a schedule a failed
+   * or cut-short earlier call left unwritten: skipping the write while the token is unchanged
+   * would leave such a trigger silent for good.
    */
   private async scheduleCron(id: string, job: Extract<Job, { type: "cron" }>, cron: AwsCron): Promise<void> {
     const token = `cron.${stableHash([job.functionId, job.cron, cron.expression, cron.timezone], 32)}${RECURRING}`;
-    if ((await this.options.tokens.get(id))?.token === token) return;
     // A recurring schedule's token must outlive any expiry: its `at` is the end of time.
     await this.options.tokens.put({ id, token, at: RECURRING_TOKEN_AT });
     // Scheduler fills in each firing's time where the placeholder stands (a string, read back by decodeMessage).

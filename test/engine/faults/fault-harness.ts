@@ -194,6 +194,7 @@ function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memo
           if (port === "runs" && property === "putStep") await watchMemo(deps, args[0] as StepRecord, memoChanges);
           if (port === "timers" && property === "schedule") checkName((args[0] as TimerRecord).id, badNames);
           if (port === "queue" && property === "enqueue") checkName(jobId(args[0] as Job), badNames);
+          if (port === "queue" && property === "enqueueAll") for (const job of args[0] as Job[]) checkName(jobId(job), badNames);
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
           if (state.failAt === state.calls && state.mode === "throw-after") throw new InjectedFault(where);
           return result;
