@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { backoffSeconds, queueUrlOfArn } from "./retry-backoff";
+import { backoffSeconds } from "./retry-backoff";
 
 describe("retry backoff", () => {
   it("retries a fresh failure at once and backs off with how long the message has been failing, up to five minutes", () => {
@@ -16,9 +16,5 @@ describe("retry backoff", () => {
     expect(waits.slice(0, 3)).toEqual([0, 0, 1]);
     expect(waits[11]).toBeGreaterThan(20);
     expect(waits.every((wait, k) => k === 0 || wait >= (waits[k - 1] as number))).toBe(true);
-  });
-
-  it("names the queue of an ARN by URL", () => {
-    expect(queueUrlOfArn("arn:aws:sqs:eu-west-1:123456789012:ferry-run.fifo")).toBe("https://sqs.eu-west-1.amazonaws.com/123456789012/ferry-run.fifo");
   });
 });

@@ -39,12 +39,3 @@ export function visibilityBackoff(client: SQSClient, queueUrlOf: (record: SqsRec
     }
   };
 }
-
-/**
- * The queue URL of an SQS ARN (`arn:aws:sqs:region:account:name`), as Lambda records carry
- * only the ARN.
- */
-export function queueUrlOfArn(arn: string): string {
-  const [, , , region, account, name] = arn.split(":");
-  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
-}
