@@ -6,7 +6,7 @@ import pc from "picocolors";
 import { VirtualClock } from "../core";
 import { HttpFunctionCaller } from "../adapters/http/function-caller";
 import { createLocalEngine, type LocalEngine } from "../adapters/local/local-engine";
-import { syncApp } from "./app-sync";
+import { syncApp } from "../adapters/http/app-sync";
 import type { DevOptions } from "./cli-options";
 import { exampleServeUrl, startExampleApp } from "./example-process";
 import { createLogObserver, type LogSink } from "./log-observer";
@@ -51,8 +51,8 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
   const server = createDevHttpServer(
     {
       deps: engine.deps,
-      eventKey: options.eventKey,
-      signingKey: options.signingKey,
+      eventKeys: options.eventKey === undefined ? undefined : [options.eventKey],
+      signingKeys: options.signingKey === undefined ? undefined : [options.signingKey],
       syncApp: (url) => syncApp(url),
       virtualClock,
       idle: () => engine.idle(),

@@ -10,7 +10,8 @@ import { createDynamoDbStores } from "./dynamodb/dynamodb-stores";
 import { EventBridgeEventBus } from "./eventbridge-event-bus";
 import { S3PayloadStore } from "./s3-payload-store";
 import { queueConsumer, type QueueConsumerOptions } from "./sqs/queue-consumer";
-import { visibilityBackoff } from "./sqs/retry-backoff";
+import { receiveCountBackoff, visibilityBackoff } from "./sqs/retry-backoff";
+import { routeQueueConsumer } from "./sqs/route-queue-consumer";
 import type { SqsBatchResponse, SqsRecord } from "./sqs/sqs-batch";
 import { SqsRunQueue } from "./sqs/sqs-run-queue";
 import { AwsTimers } from "./timers/aws-timers";
@@ -32,6 +33,8 @@ export interface AwsResources {
   scheduleGroup: string;
   /** The role Scheduler assumes to send firings to the delay queue. */
   schedulerRoleArn: string;
+  /** The standard queue the bus rule feeds and the runner reads (needed only by `consumeRoutes`). */
+  routeQueueUrl?: string;
 }
 
 /** How to reach each service: one connection for all, or one per service (the offline test bed runs a server per service). */
@@ -54,6 +57,8 @@ export interface AwsEngineOptions {
   observer?: EngineObserver;
   /** How the queue consumer behaves (drop threshold, a wrapped job handler for fault injection). */
   consumer?: QueueConsumerOptions;
+  /** Wraps each SDK client as it is made (the Lambdas pass X-Ray tracing's `captureAWSv3Client`). */
+  instrumentClient?: <Client extends object>(client: Client) => Client;
 }
 
 /** The engine core wired to DynamoDB, SQS, Scheduler, EventBridge and S3, and the consumer of its queues. */
@@ -63,6 +68,8 @@ export interface AwsEngine {
   runQueue: SqsRunQueue;
   /** Handles a batch of SQS records from either queue; returns the partial-batch answer. */
   consume(records: readonly SqsRecord[]): Promise<SqsBatchResponse>;
+  /** Handles a batch from the route queue (EventBridge envelopes); returns the partial-batch answer. */
+  consumeRoutes(records: readonly SqsRecord[]): Promise<SqsBatchResponse>;
   /** Frees the SDK clients' sockets. */
   destroy(): void;
 }
@@ -77,11 +84,12 @@ export interface AwsEngine {
  */
 export function createAwsEngine(options: AwsEngineOptions): AwsEngine {
   const { resources, connections, clock } = options;
-  const dynamodb = new DynamoDBClient(awsClientConfig(connections.dynamodb));
-  const sqs = new SQSClient(awsClientConfig(connections.sqs));
-  const s3 = new S3Client({ ...awsClientConfig(connections.s3), forcePathStyle: connections.s3.forcePathStyle });
-  const eventbridge = new EventBridgeClient(awsClientConfig(connections.eventbridge));
-  const scheduler = new SchedulerClient(awsClientConfig(connections.scheduler));
+  const instrument = options.instrumentClient ?? (<Client>(client: Client) => client);
+  const dynamodb = instrument(new DynamoDBClient(awsClientConfig(connections.dynamodb)));
+  const sqs = instrument(new SQSClient(awsClientConfig(connections.sqs)));
+  const s3 = instrument(new S3Client({ ...awsClientConfig(connections.s3), forcePathStyle: connections.s3.forcePathStyle }));
+  const eventbridge = instrument(new EventBridgeClient(awsClientConfig(connections.eventbridge)));
+  const scheduler = instrument(new SchedulerClient(awsClientConfig(connections.scheduler)));
   const stores = createDynamoDbStores({ client: dynamodb, table: resources.table, now: () => clock.now() });
   const runQueue = new SqsRunQueue({ client: sqs, queueUrl: resources.runQueueUrl });
   const timers = new AwsTimers({
@@ -119,11 +127,17 @@ export function createAwsEngine(options: AwsEngineOptions): AwsEngine {
   const delayQueueName = resources.delayQueueArn.split(":").pop();
   const queueUrlOf = (record: SqsRecord) => (record.eventSourceARN?.split(":").pop() === delayQueueName ? resources.delayQueueUrl : resources.runQueueUrl);
   const consume = queueConsumer(deps, timers, { retryLater: visibilityBackoff(sqs, queueUrlOf, () => clock.now()), attempts: stores.attempts, ...options.consumer });
+  const routeQueueUrl = resources.routeQueueUrl;
+  const consumeRoutes = routeQueueConsumer(deps, {
+    retryLater: routeQueueUrl === undefined ? undefined : visibilityBackoff(sqs, () => routeQueueUrl, () => clock.now(), receiveCountBackoff),
+    handle: options.consumer?.handle,
+  });
   return {
     deps,
     timers,
     runQueue,
     consume,
+    consumeRoutes,
     destroy: () => {
       for (const client of [dynamodb, sqs, s3, eventbridge, scheduler]) client.destroy();
     },

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "../../core";
+import type { RequestSigner } from "./request-signer";
 import { signBody } from "./signing";
 
 /** How the engine calls user endpoints. */
@@ -13,6 +14,8 @@ export interface HttpCallerOptions {
   timeoutMs?: number;
   /** Current time for signatures. @default Date.now */
   now?: () => number;
+  /** Adds transport authentication (SigV4 for `AWS_IAM` function URLs) to each call. */
+  signRequest?: RequestSigner;
 }
 
 /** Largest response body accepted from an SDK (its step outputs and opcodes). */
@@ -29,7 +32,7 @@ export class HttpFunctionCaller implements FunctionCaller {
 
   constructor(private readonly options: HttpCallerOptions = {}) {}
 
-  call(request: FunctionCallRequest): Promise<FunctionCallResponse> {
+  async call(request: FunctionCallRequest): Promise<FunctionCallResponse> {
     const url = new URL(request.url);
     const secure = url.protocol === "https:";
     const headers: Record<string, string> = {
@@ -39,6 +42,7 @@ export class HttpFunctionCaller implements FunctionCaller {
       "x-inngest-server-kind": this.options.serverKind ?? "dev",
     };
     if (this.options.signingKey) headers["x-inngest-signature"] = signBody(request.body, this.options.signingKey, (this.options.now ?? Date.now)());
+    if (this.options.signRequest) Object.assign(headers, await this.options.signRequest({ method: "POST", url: request.url, headers: lowerCased(headers), body: request.body }));
     const send = secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = send(url, { method: "POST", headers, agent: secure ? this.httpsAgent : this.httpAgent, timeout: this.options.timeoutMs ?? 300_000 }, (res) => {
@@ -67,4 +71,8 @@ export class HttpFunctionCaller implements FunctionCaller {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }

@@ -1,15 +1,8 @@
-import type { EngineDeps, VirtualClock } from "../../core";
-import type { SyncResult } from "../app-sync";
+import type { VirtualClock } from "../../core";
+import type { ApiContext } from "../../adapters/http/api/api-context";
 
-/** What the dev server's routes share. */
-export interface DevContext {
-  deps: EngineDeps;
-  /** When set, `POST /e/:key` accepts only this key (otherwise any key, as in dev mode). */
-  eventKey?: string;
-  /** When set, `POST /fn/register` requires `Authorization: Bearer <hashed key>`. */
-  signingKey?: string;
-  /** Asks an app to sync (PUT to its serve URL). */
-  syncApp(url: string): Promise<SyncResult>;
+/** What the dev server's routes share: the engine API's context and the dev-only clock controls. */
+export interface DevContext extends ApiContext {
   /** Present with `--virtual-clock`: time moves only through `/v0/dev/clock`. */
   virtualClock?: VirtualClock;
   /** Resolves once the engine has nothing running or due (virtual-clock tests). */

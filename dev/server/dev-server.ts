@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { buildEngineRouter } from "../../adapters/http/api/engine-router";
+import { handleApiRequest, INTERNAL_ERROR_RESPONSE } from "../../adapters/http/api/handle-api-request";
+import { errorResponse, HttpError } from "../../adapters/http/api/http-errors";
+import type { ApiResponse, Router } from "../../adapters/http/api/router";
 import type { DevContext } from "./dev-context";
-import { errorResponse, HttpError } from "./http-errors";
-import { Router, type DevResponse } from "./router";
-import { addApiRoutes } from "./routes/api-routes";
 import { addDevRoutes } from "./routes/dev-routes";
-import { addEventRoutes } from "./routes/event-routes";
-import { addRegisterRoutes } from "./routes/register-routes";
 import { guardSite, type SitePolicy } from "./site-guard";
 
 /** Largest request body read (5,000 events of a few KB, or one large registration). */
@@ -13,10 +12,7 @@ export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
 /** Builds the dev server's router with every route. */
 export function buildRouter(context: DevContext): Router {
-  const router = new Router();
-  addEventRoutes(router, context);
-  addRegisterRoutes(router, context);
-  addApiRoutes(router, context);
+  const router = buildEngineRouter(context);
   addDevRoutes(router, context);
   return router;
 }
@@ -31,30 +27,27 @@ export function createDevHttpServer(context: DevContext, onProblem: (message: st
   return createServer((req, res) => {
     handle(router, policy, req, res).catch((error: unknown) => {
       onProblem(`${req.method} ${req.url} failed`, error);
-      if (!res.headersSent) send(res, { status: 500, json: { error: "internal error", status: 500 } });
+      if (!res.headersSent) send(res, INTERNAL_ERROR_RESPONSE);
     });
   });
 }
 
 async function handle(router: Router, policy: SitePolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
-  let response: DevResponse;
+  let response: ApiResponse;
   try {
     // Before routing and before the body is read: a refused page learns nothing, not even 404s.
     guardSite(method, req.headers, policy);
     const url = new URL(req.url ?? "/", "http://localhost");
-    const match = router.match(method, url.pathname);
-    if (!("handler" in match)) {
-      const status = match.pathExists ? 405 : 404;
-      throw new HttpError(status, `${status === 405 ? "method not allowed" : "not found"}: ${method} ${url.pathname}`);
+    if (!("handler" in router.match(method, url.pathname))) {
+      response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers: {}, body: "" });
+    } else {
+      const body = await readBody(req);
+      response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body });
     }
-    const body = await readBody(req);
-    response = await match.handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body, params: match.params });
   } catch (error) {
-    const mapped = errorResponse(error);
-    // Deliberate errors (a 502 from an unreachable app) are answered; anything else is a bug.
-    if (mapped.status >= 500 && !(error instanceof HttpError)) throw error;
-    response = mapped;
+    if (!(error instanceof HttpError)) throw error;
+    response = errorResponse(error);
   }
   send(res, response);
 }
@@ -77,7 +70,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, response: DevResponse): void {
+function send(res: ServerResponse, response: ApiResponse): void {
   const body = response.text ?? JSON.stringify(response.json ?? null);
   res.writeHead(response.status ?? 200, {
     "content-type": response.contentType ?? "application/json",

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { HttpError } from "./http-errors";
+import { HttpError } from "../../adapters/http/api/http-errors";
 
 /**
  * Which names the dev server answers to besides its built-in ones. A web page the developer

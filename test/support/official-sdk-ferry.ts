@@ -6,7 +6,7 @@ import { serve } from "inngest/node";
 import { VirtualClock, type FunctionCaller } from "../../core";
 import { HttpFunctionCaller } from "../../adapters/http/function-caller";
 import { createLocalEngine } from "../../adapters/local/local-engine";
-import { syncApp } from "../../dev/app-sync";
+import { syncApp } from "../../adapters/http/app-sync";
 import { createDevHttpServer } from "../../dev/server/dev-server";
 import { startAppServer } from "./app-server";
 import { T0, type InProcessFerry, type InProcessOptions } from "./in-process-ferry";

@@ -1,6 +1,6 @@
 import type { FetchLike } from "@ferry/sdk";
-import { errorResponse } from "../../dev/server/http-errors";
-import type { Router } from "../../dev/server/router";
+import { errorResponse } from "../../adapters/http/api/http-errors";
+import type { Router } from "../../adapters/http/api/router";
 
 /**
  * A `fetch` for the SDK that goes straight to the dev server's routes, without a socket: the

@@ -13,7 +13,7 @@ export interface SqsRecord {
   /** The queue's ARN. */
   eventSourceARN?: string;
   body: string;
-  attributes: { ApproximateReceiveCount: string; ApproximateFirstReceiveTimestamp?: string; MessageGroupId?: string };
+  attributes: { ApproximateReceiveCount: string; ApproximateFirstReceiveTimestamp?: string; MessageGroupId?: string; SentTimestamp?: string };
 }
 
 /** The partial-batch answer a Lambda SQS consumer returns: the messages to deliver again. */
@@ -25,10 +25,15 @@ export interface SqsBatchResponse {
 export const DEFAULT_GIVE_UP_AFTER_MS = 15 * 60 * 1000;
 
 /** Handles one decoded message; a rejection asks SQS to deliver it again. */
-export type MessageHandler = (message: QueueMessage, delivery: Delivery & { deliveries: number }) => Promise<void>;
+export type MessageHandler<M = QueueMessage> = (message: M, delivery: Delivery & { deliveries: number }) => Promise<void>;
 
 /** What to do with a batch beyond handling each message. */
-export interface SqsBatchOptions {
+export interface SqsBatchOptions<M = QueueMessage> {
+  /**
+   * Reads a message body; a throw leaves the message for the dead-letter queue. @default
+   * `decodeMessage` (Ferry's own queues); the runner reads EventBridge's envelopes instead.
+   */
+  decode?: (body: string, messageId: string) => M;
   /**
    * The failed attempt at which a job is given up, once it has also been failing for
    * `giveUpAfterMs`: `onDrop` is called (the engine fails its run), and once that succeeds the
@@ -47,7 +52,7 @@ export interface SqsBatchOptions {
    * over-counts the messages of a FIFO group handed out behind a failed one (see `AttemptCounter`).
    */
   attempts?: AttemptCounter;
-  onDrop(message: QueueMessage, deliveries: number, error: unknown): Promise<void>;
+  onDrop(message: M, deliveries: number, error: unknown): Promise<void>;
   /**
    * Brings failed messages back sooner than the queue's visibility timeout (which must be six
    * times the consumer's timeout, minutes on Lambda): called with a failed message and the
@@ -65,7 +70,7 @@ export interface SqsBatchOptions {
  * groups go on. A message that is not Ferry's is reported failed until the queue moves it to
  * its dead-letter queue.
  */
-export async function processSqsBatch(records: readonly SqsRecord[], handle: MessageHandler, options: SqsBatchOptions): Promise<SqsBatchResponse> {
+export async function processSqsBatch<M = QueueMessage>(records: readonly SqsRecord[], handle: MessageHandler<M>, options: SqsBatchOptions<M>): Promise<SqsBatchResponse> {
   const groups = new Map<string, SqsRecord[]>();
   for (const record of records) {
     const group = record.attributes.MessageGroupId ?? record.messageId;
@@ -88,11 +93,12 @@ export async function processSqsBatch(records: readonly SqsRecord[], handle: Mes
 }
 
 /** Handles one record; true when it may be deleted. */
-async function handleRecord(record: SqsRecord, handle: MessageHandler, options: SqsBatchOptions): Promise<boolean> {
+async function handleRecord<M>(record: SqsRecord, handle: MessageHandler<M>, options: SqsBatchOptions<M>): Promise<boolean> {
   const deliveries = Number(record.attributes.ApproximateReceiveCount) || 1;
-  let message: QueueMessage;
+  let message: M;
   try {
-    message = decodeMessage(record.body, record.messageId);
+    // Without a decoder the messages are Ferry's own (M is QueueMessage, its default).
+    message = options.decode ? options.decode(record.body, record.messageId) : (decodeMessage(record.body, record.messageId) as M);
   } catch (error) {
     options.problem?.(`unreadable message ${record.messageId} left for the dead-letter queue`, error);
     return false;
@@ -121,7 +127,7 @@ async function handleRecord(record: SqsRecord, handle: MessageHandler, options: 
 }
 
 /** Gives a message up through `onDrop`; true once that succeeded (the message may be deleted). */
-async function drop(record: SqsRecord, message: QueueMessage, attempts: number, error: unknown, options: SqsBatchOptions): Promise<boolean> {
+async function drop<M>(record: SqsRecord, message: M, attempts: number, error: unknown, options: SqsBatchOptions<M>): Promise<boolean> {
   try {
     await options.onDrop(message, attempts, error);
     return true;
@@ -132,14 +138,14 @@ async function drop(record: SqsRecord, message: QueueMessage, attempts: number, 
 }
 
 /** True once the message has been failing for `times` × `giveUpAfterMs` since SQS first handed it out. */
-function failingLongEnough(record: SqsRecord, options: SqsBatchOptions, times = 1): boolean {
+function failingLongEnough<M>(record: SqsRecord, options: SqsBatchOptions<M>, times = 1): boolean {
   const first = Number(record.attributes.ApproximateFirstReceiveTimestamp);
   if (!Number.isFinite(first) || first <= 0) return true;
   return (options.now ?? Date.now)() - first >= times * (options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS);
 }
 
 /** How many deliveries of the record did not finish before this one; undefined when that cannot be told now (never give up then). */
-async function unfinishedAttempts(record: SqsRecord, deliveries: number, options: SqsBatchOptions): Promise<number | undefined> {
+async function unfinishedAttempts<M>(record: SqsRecord, deliveries: number, options: SqsBatchOptions<M>): Promise<number | undefined> {
   if (!options.attempts) return deliveries - 1;
   try {
     return await options.attempts.countFailure(record.messageId);

@@ -1,15 +1,15 @@
 import { VirtualClock } from "../../../core";
 import { createLocalEngine, type LocalEngine } from "../../../adapters/local/local-engine";
 import { buildRouter } from "../dev-server";
-import { errorResponse } from "../http-errors";
-import type { DevResponse } from "../router";
+import { errorResponse } from "../../../adapters/http/api/http-errors";
+import type { ApiResponse } from "../../../adapters/http/api/router";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
 describe("POST /v0/dev/clock/advance", () => {
   let engine: LocalEngine;
   let clock: VirtualClock;
-  let advance: (body: string) => Promise<DevResponse>;
+  let advance: (body: string) => Promise<ApiResponse>;
 
   beforeEach(() => {
     clock = new VirtualClock(T0);

@@ -1,7 +1,7 @@
 import type { DevContext } from "../dev-context";
-import { HttpError } from "../http-errors";
-import { parseJsonBody } from "../json-body";
-import type { Router } from "../router";
+import { HttpError } from "../../../adapters/http/api/http-errors";
+import { parseJsonBody } from "../../../adapters/http/api/json-body";
+import type { Router } from "../../../adapters/http/api/router";
 import { dashboardHtml } from "../dashboard-page";
 
 /** The last instant a JavaScript date can hold; the clock stops short of it so times stay showable. */

@@ -12,55 +12,58 @@ import {
   type RunView,
   type StepRecord,
   type StoredEvent,
-} from "../../../core";
-import { isoTime } from "../../../core/api/iso-time";
-import type { DevContext } from "../dev-context";
+} from "../../../../core";
+import { isoTime } from "../../../../core/api/iso-time";
+import type { ApiContext } from "../api-context";
 import { HttpError } from "../http-errors";
-import type { Router } from "../router";
+import type { RouteHandler, Router } from "../router";
+import { restApiAuth } from "../bearer-auth";
 
 /**
  * The REST API in the shape of Inngest's public v1 API (`{data: ...}`, runs with `run_id`,
  * `status`, `output`, ...), so scripts written against Inngest work here; Ferry's extra fields
  * (steps, waiting reason, skipped events) are additions.
  */
-export function addApiRoutes(router: Router, context: DevContext): void {
+export function addApiRoutes(router: Router, context: ApiContext): void {
   const { deps } = context;
+  const authorized = restApiAuth(context);
+  const add = (method: string, pattern: string, handler: RouteHandler) => router.add(method, pattern, authorized(handler));
   // A large output is kept in the PayloadStore; the API shows it whole, as Inngest does.
   const view = async (run: RunRecord, steps?: StepRecord[]): Promise<RunView> => toRunView(await resolveRunOutput(deps, run), steps);
   const views = (runs: RunRecord[]) => Promise.all(runs.map((run) => view(run)));
 
-  router.add("GET", "/v1/events/:id/runs", async ({ params }) => {
+  add("GET", "/v1/events/:id/runs", async ({ params }) => {
     const outcomes = await eventOutcomes(deps, params.id as string);
     if (!outcomes) throw new NotFoundError(`event ${params.id} not found`);
     const runs = await deps.runs.listRunsByEvent(params.id as string);
     return { json: { data: await views(runs), skipped: outcomes.skipped, pending: outcomes.pending } };
   });
 
-  router.add("GET", "/v1/events/:id", async ({ params }) => {
+  add("GET", "/v1/events/:id", async ({ params }) => {
     const event = await deps.events.getEvent(params.id as string);
     if (!event) throw new NotFoundError(`event ${params.id} not found`);
     return { json: { data: eventView(event) } };
   });
 
-  router.add("GET", "/v1/events", async ({ query }) => ({ json: { data: (await deps.events.listEvents(limitOf(query))).map(eventView) } }));
+  add("GET", "/v1/events", async ({ query }) => ({ json: { data: (await deps.events.listEvents(limitOf(query))).map(eventView) } }));
 
-  router.add("GET", "/v1/runs/:id", async ({ params }) => {
+  add("GET", "/v1/runs/:id", async ({ params }) => {
     const run = await deps.runs.getRun(params.id as string);
     if (!run) throw new NotFoundError(`run ${params.id} not found`);
     return { json: { data: await view(run, await resolveMemos(deps, await deps.runs.listSteps(run.id))) } };
   });
 
-  router.add("GET", "/v1/runs", async ({ query }) => {
+  add("GET", "/v1/runs", async ({ query }) => {
     const status = query.get("status");
     const runs = (await deps.runs.listRuns(limitOf(query))).filter((run) => !status || run.status === status);
     return { json: { data: await views(runs) } };
   });
 
-  router.add("POST", "/v1/runs/:id/cancel", async ({ params }) => ({ json: { data: await view(await cancelRun(deps, params.id as string)) } }));
-  router.add("POST", "/v1/runs/:id/replay", async ({ params }) => ({ json: { data: await view(await replayRun(deps, params.id as string)) } }));
+  add("POST", "/v1/runs/:id/cancel", async ({ params }) => ({ json: { data: await view(await cancelRun(deps, params.id as string)) } }));
+  add("POST", "/v1/runs/:id/replay", async ({ params }) => ({ json: { data: await view(await replayRun(deps, params.id as string)) } }));
 
-  router.add("GET", "/v1/functions", async () => ({ json: { data: (await deps.apps.listFunctions()).map(functionView) } }));
-  router.add("GET", "/v1/apps", async () => ({ json: { data: await appsView(deps) } }));
+  add("GET", "/v1/functions", async () => ({ json: { data: (await deps.apps.listFunctions()).map(functionView) } }));
+  add("GET", "/v1/apps", async () => ({ json: { data: await appsView(deps) } }));
 }
 
 function limitOf(query: URLSearchParams): number {

@@ -1,7 +1,7 @@
 import { HttpError } from "./http-errors";
 
 /** A parsed HTTP request, as route handlers see it. */
-export interface DevRequest {
+export interface ApiRequest {
   method: string;
   path: string;
   query: URLSearchParams;
@@ -12,7 +12,7 @@ export interface DevRequest {
 }
 
 /** What a handler answers: JSON by default, or raw text with its content type. */
-export interface DevResponse {
+export interface ApiResponse {
   status?: number;
   json?: unknown;
   text?: string;
@@ -21,7 +21,7 @@ export interface DevResponse {
 }
 
 /** A route handler. Thrown errors are mapped to 4xx/5xx by the server. */
-export type RouteHandler = (request: DevRequest) => Promise<DevResponse> | DevResponse;
+export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
 
 interface Route {
   method: string;
@@ -30,7 +30,7 @@ interface Route {
 }
 
 /**
- * Matches `METHOD /path/:param` routes. The dev server has a few dozen fixed routes, so a
+ * Matches `METHOD /path/:param` routes. The engine API has a few dozen fixed routes, so a
  * linear scan over split segments is clearer than a framework and fast enough.
  */
 export class Router {

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from "../../core";
+import { ConflictError, NotFoundError, ValidationError } from "../../../core";
 
 /** An error with the HTTP status the client should see. */
 export class HttpError extends Error {
