@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "../../core";
+import { canonicalJson } from "./canonical-json";
 import type { RequestSigner } from "./request-signer";
 import { signBody } from "./signing";
 
@@ -35,14 +36,18 @@ export class HttpFunctionCaller implements FunctionCaller {
   async call(request: FunctionCallRequest): Promise<FunctionCallResponse> {
     const url = new URL(request.url);
     const secure = url.protocol === "https:";
+    // A signed body is sent in canonical JSON (RFC 8785): the official SDK's adapters that parse
+    // the body first (inngest/lambda, frameworks with a JSON body parser) verify the signature
+    // over the canonical form of what they parsed, as Inngest's own server sends it.
+    const body = this.options.signingKey ? canonicalJson(request.body) : request.body;
     const headers: Record<string, string> = {
       ...request.headers,
-      "content-length": Buffer.byteLength(request.body).toString(),
+      "content-length": Buffer.byteLength(body).toString(),
       "user-agent": "ferry/0.1.0",
       "x-inngest-server-kind": this.options.serverKind ?? "dev",
     };
-    if (this.options.signingKey) headers["x-inngest-signature"] = signBody(request.body, this.options.signingKey, (this.options.now ?? Date.now)());
-    if (this.options.signRequest) Object.assign(headers, await this.options.signRequest({ method: "POST", url: request.url, headers: lowerCased(headers), body: request.body }));
+    if (this.options.signingKey) headers["x-inngest-signature"] = signBody(body, this.options.signingKey, (this.options.now ?? Date.now)());
+    if (this.options.signRequest) Object.assign(headers, await this.options.signRequest({ method: "POST", url: request.url, headers: lowerCased(headers), body }));
     const send = secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = send(url, { method: "POST", headers, agent: secure ? this.httpsAgent : this.httpAgent, timeout: this.options.timeoutMs ?? 300_000 }, (res) => {
@@ -62,7 +67,7 @@ export class HttpFunctionCaller implements FunctionCaller {
       });
       req.on("timeout", () => req.destroy(new Error(`no response from ${url.origin} within ${this.options.timeoutMs ?? 300_000} ms`)));
       req.on("error", reject);
-      req.end(request.body);
+      req.end(body);
     });
   }
 

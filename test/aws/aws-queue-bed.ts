@@ -158,13 +158,13 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
 }
 
 /** When the emulator fires next, as far as its stored schedules tell. */
-function nextFiring(scheduler: SchedulerEmulator): number | undefined {
+export function nextFiring(scheduler: SchedulerEmulator): number | undefined {
   const times = scheduler.schedules().flatMap((s) => (s.state === "ENABLED" && s.nextFireAt !== undefined ? [s.nextFireAt] : []));
   return times.length === 0 ? undefined : Math.min(...times);
 }
 
 /** Resolves once every poller has been idle at once, twice in a row a few milliseconds apart. */
-async function settle(pollers: SqsPoller[], timeoutMs = 30_000): Promise<void> {
+export async function settle(pollers: SqsPoller[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   while (quiet < 2) {

@@ -104,9 +104,9 @@ export class SqsPoller {
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
         WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId"],
+        MessageSystemAttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId", "SentTimestamp"],
         // The older name of the same parameter: local-aws-sqs reads only this one, real SQS both.
-        AttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId"] as never,
+        AttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId", "SentTimestamp"] as never,
       }),
     );
     return (out.Messages ?? []).map((m) => ({
@@ -118,6 +118,7 @@ export class SqsPoller {
         ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1",
         ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp,
         MessageGroupId: m.Attributes?.MessageGroupId,
+        SentTimestamp: m.Attributes?.SentTimestamp,
       },
     }));
   }

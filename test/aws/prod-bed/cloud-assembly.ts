@@ -1,0 +1,61 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+/** One resource of a synthesized template. */
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+  DependsOn?: string | string[];
+}
+
+/** A stack as `cdk synth` wrote it: its template and where its bundled assets are. */
+export interface SynthesizedStack {
+  stackName: string;
+  directory: string;
+  resources: Record<string, TemplateResource>;
+  outputs: Record<string, { Value: unknown }>;
+  /** The directory of a resource's bundled code (its `aws:asset:path`). */
+  assetDirectory(logicalId: string): string;
+}
+
+const repoRoot = resolve(__dirname, "../../..");
+
+/**
+ * Runs `npx cdk synth` from the repository exactly as a user would (the CLI, `cdk.json`, the
+ * `bin/` entry, local esbuild bundling, no AWS credentials) into `outdir`, and reads the stack.
+ */
+export async function synthesize(outdir: string, stage: string): Promise<SynthesizedStack> {
+  const env = { ...process.env };
+  for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"]) delete env[name];
+  await promisify(execFile)("npx", ["cdk", "synth", "--quiet", "--output", outdir, "--context", `stage=${stage}`], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 });
+  return readStack(outdir, `Ferry-${stage}`);
+}
+
+/** Reads a stack of a cloud assembly directory. */
+export function readStack(directory: string, stackName: string): SynthesizedStack {
+  const template = JSON.parse(readFileSync(join(directory, `${stackName}.template.json`), "utf8")) as {
+    Resources: Record<string, TemplateResource>;
+    Outputs?: Record<string, { Value: unknown }>;
+  };
+  return {
+    stackName,
+    directory,
+    resources: template.Resources,
+    outputs: template.Outputs ?? {},
+    assetDirectory: (logicalId) => {
+      const path = template.Resources[logicalId]?.Metadata?.["aws:asset:path"];
+      if (typeof path !== "string") throw new Error(`${logicalId} has no bundled asset in ${stackName}`);
+      return join(directory, path);
+    },
+  };
+}
+
+/** The logical ids of a stack's resources of one type. */
+export function resourcesOfType(stack: SynthesizedStack, type: string): string[] {
+  return Object.entries(stack.resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([id]) => id);
+}

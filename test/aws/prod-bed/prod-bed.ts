@@ -1,0 +1,370 @@
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { CreateScheduleGroupCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { awsClientConfig } from "../../../adapters/aws/aws-client-config";
+import type { SqsRecord } from "../../../adapters/aws/sqs/sqs-batch";
+import { nextFiring, settle } from "../aws-queue-bed";
+import { BedClock } from "../bed-clock";
+import { startDynalite, type DynaliteBed } from "../dynalite-bed";
+import { EventBridgeEmulator } from "../eventbridge-emulator";
+import { HttpApiEmulator } from "../http-api-emulator";
+import { LambdaHost } from "../lambda-host/lambda-host";
+import { S3RVER_CREDENTIALS, startS3 } from "../s3-bed";
+import { SchedulerEmulator } from "../scheduler-emulator";
+import { SecretsManagerEmulator } from "../secrets-manager-emulator";
+import { SqsPoller, type Activity } from "../sqs-poller";
+import { startSqsServer, type SqsServer } from "../sqs-server";
+import { resourcesOfType, type SynthesizedStack } from "./cloud-assembly";
+import { BED_ACCOUNT, BED_REGION, resolveIntrinsics, resolveString, type IntrinsicLookup } from "./intrinsics";
+import { ENGINE_FUNCTIONS, functionLogicalId, generatedSecret, matchesPattern, type EngineFunction } from "./resource-names";
+import { RequestCounter } from "./request-counter";
+
+const repoRoot = resolve(__dirname, "../../..");
+
+/** Faults a test switches on: what AWS's at-least-once delivery and Lambda's limits may do. */
+export interface ProdBedFaults {
+  /**
+   * Every SQS batch is handed to its function twice (as a lost delete or an expired visibility
+   * timeout would), every schedule fires twice, and EventBridge delivers every event twice.
+   * Set it through `deliverTwice`.
+   */
+  readonly duplicates: boolean;
+  /** The next batch this function gets kills its environment mid-invocation (a timeout, an out-of-memory). */
+  crashNext?: EngineFunction;
+}
+
+/** The production topology of a synthesized stack, standing offline. */
+export interface ProdBed {
+  clock: BedClock;
+  /** The HTTP API's URL (ends with `/`): the event API is `<url>e/<key>`, the REST API `<url>v1/...`. */
+  apiUrl: string;
+  /** The generated secrets' keys: `signkey-prod-<hex>` and the event key. */
+  signingKey: string;
+  eventKey: string;
+  /** Each engine function's execution environment (its log lines, invocations, cold starts). */
+  functions: Record<EngineFunction, LambdaHost>;
+  /** AWS requests by service and operation. */
+  counter: RequestCounter;
+  sqs: SqsServer;
+  scheduler: SchedulerEmulator;
+  eventbridge: EventBridgeEmulator;
+  secrets: SecretsManagerEmulator;
+  /** Messages waiting in each dead-letter queue, by logical id. */
+  deadLetters(): Promise<Record<string, number>>;
+  /** Jumps the clock by `ms`, delivering everything that falls due on the way, and waits until nothing moves. */
+  advance(ms: number): Promise<void>;
+  /** Problems the event-source pollers met. */
+  pollerFailures(): string[];
+  /** At-least-once delivery and crashes, switched on by tests. */
+  faults: ProdBedFaults;
+  /** Turns duplicate delivery on or off everywhere (SQS batches, schedules, EventBridge). */
+  deliverTwice(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Stands a synthesized Ferry stack up on the offline bed, wired the way AWS wires it, from the
+ * template itself: the table, queues (with their redrive policies and visibility timeouts),
+ * bus and rule, schedule group and secrets it declares; each Lambda function from the bundle
+ * `cdk synth` wrote, in its own process, with the environment the template gives it (intrinsic
+ * functions resolved to the bed's resources) and nothing else; its SQS event sources as
+ * pollers; its HTTP API routes on one loopback port. A request to any service passes a counting
+ * proxy. Time is the bed's jumpable clock, shared by every process.
+ */
+export async function startProdBed(stack: SynthesizedStack, options: { start?: number; port?: number } = {}): Promise<ProdBed> {
+  const clock = new BedClock(options.start);
+  const counter = new RequestCounter();
+  const faults: { duplicates: boolean; crashNext?: EngineFunction } = { duplicates: false };
+  const dynamo = await startDynalite();
+  const s3 = await startS3();
+  const sqs = await startSqsServer(clock.now());
+  const eventbridge = await EventBridgeEmulator.start();
+  const secrets = await SecretsManagerEmulator.start();
+  const scheduler = new SchedulerEmulator({
+    clock,
+    firingOffsetMs: 59_000,
+    deliver: async (target) => {
+      for (let copy = faults.duplicates ? 2 : 1; copy > 0; copy--) {
+        await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target.Arn), MessageBody: target.Input ?? "" }));
+      }
+    },
+  });
+  const { endpoint: schedulerEndpoint } = await scheduler.start();
+  clock.onJump(async (ms) => {
+    await sqs.advance(ms);
+    await scheduler.fireDue();
+  });
+  const endpoints = {
+    DYNAMODB: await counter.proxy("DynamoDB", dynamo.endpoint),
+    S3: await counter.proxy("S3", s3.endpoint),
+    SQS: await counter.proxy("SQS", sqs.endpoint),
+    EVENTBRIDGE: await counter.proxy("EventBridge", eventbridge.endpoint),
+    SCHEDULER: await counter.proxy("Scheduler", schedulerEndpoint),
+    SECRETS_MANAGER: await counter.proxy("SecretsManager", secrets.endpoint),
+  };
+
+  const physical = new Map<string, { ref: string; attributes: Record<string, string> }>();
+  const lookup: IntrinsicLookup = {
+    ref: (id) => physical.get(id)?.ref ?? fail(`the bed has not stood up ${id}`),
+    getAtt: (id, attribute) => physical.get(id)?.attributes[attribute] ?? fail(`the bed has no ${attribute} of ${id}`),
+  };
+  const props = (id: string) => (stack.resources[id]?.Properties ?? {}) as Record<string, unknown>;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${BED_REGION}:${BED_ACCOUNT}:${resource}`;
+
+  // State: the table as declared (keys, index, billing), the bucket.
+  for (const id of resourcesOfType(stack, "AWS::DynamoDB::Table")) {
+    const name = `ferry-${id.toLowerCase()}`;
+    await createTable(dynamo, { ...(props(id) as unknown as CreateTableCommandInput), TableName: name });
+    physical.set(id, { ref: name, attributes: { Arn: arn("dynamodb", `table/${name}`) } });
+  }
+  for (const id of resourcesOfType(stack, "AWS::S3::Bucket")) {
+    const name = await s3.createBucket();
+    physical.set(id, { ref: name, attributes: { Arn: `arn:aws:s3:::${name}` } });
+  }
+  // Queues: dead-letter queues first, since redrive policies name them.
+  const queueIds = resourcesOfType(stack, "AWS::SQS::Queue").sort((a, b) => Number(Boolean(props(a).RedrivePolicy)) - Number(Boolean(props(b).RedrivePolicy)));
+  const deadLetterIds: string[] = [];
+  for (const id of queueIds) {
+    const p = props(id);
+    const name = p.FifoQueue ? `${id}.fifo` : id;
+    const attributes: Record<string, string> = {};
+    if (p.FifoQueue) attributes.FifoQueue = "true";
+    if (p.ContentBasedDeduplication !== undefined) attributes.ContentBasedDeduplication = String(p.ContentBasedDeduplication);
+    if (p.VisibilityTimeout !== undefined) attributes.VisibilityTimeout = String(p.VisibilityTimeout);
+    if (p.MessageRetentionPeriod !== undefined) attributes.MessageRetentionPeriod = String(p.MessageRetentionPeriod);
+    if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(resolveIntrinsics(p.RedrivePolicy, lookup));
+    // The functions reach the queue through the counting proxy: the SDK sends to a queue URL's own host.
+    const url = (await sqs.createQueue(name, attributes)).replace(sqs.endpoint, endpoints.SQS);
+    physical.set(id, { ref: url, attributes: { Arn: sqs.arnOf(name), QueueName: name, QueueUrl: url } });
+  }
+  for (const id of queueIds) {
+    const target = (resolveIntrinsics(props(id).RedrivePolicy, lookup) as { deadLetterTargetArn?: string } | undefined)?.deadLetterTargetArn;
+    const dlq = queueIds.find((other) => physical.get(other)?.attributes.Arn === target);
+    if (dlq) deadLetterIds.push(dlq);
+  }
+  // Events, timers and secrets.
+  const eventClient = new EventBridgeClient(awsClientConfig({ region: BED_REGION, endpoint: eventbridge.endpoint, credentials: S3RVER_CREDENTIALS }));
+  for (const id of resourcesOfType(stack, "AWS::Events::EventBus")) {
+    const name = resolveString(props(id).Name, lookup);
+    await eventClient.send(new CreateEventBusCommand({ Name: name }));
+    physical.set(id, { ref: name, attributes: { Arn: arn("events", `event-bus/${name}`), Name: name } });
+  }
+  eventClient.destroy();
+  const schedulerClient = new SchedulerClient(awsClientConfig({ region: BED_REGION, endpoint: schedulerEndpoint, credentials: S3RVER_CREDENTIALS }));
+  for (const id of resourcesOfType(stack, "AWS::Scheduler::ScheduleGroup")) {
+    const name = resolveString(props(id).Name, lookup);
+    await schedulerClient.send(new CreateScheduleGroupCommand({ Name: name }));
+    physical.set(id, { ref: name, attributes: { Arn: arn("scheduler", `schedule-group/${name}`) } });
+  }
+  schedulerClient.destroy();
+  for (const id of resourcesOfType(stack, "AWS::IAM::Role")) physical.set(id, { ref: id, attributes: { Arn: arn("iam", `role/${id}`).replace(`:${BED_REGION}:`, "::") } });
+  const secretValues = new Map<string, string>();
+  for (const id of resourcesOfType(stack, "AWS::SecretsManager::Secret")) {
+    const value = generatedSecret(props(id));
+    const secretArn = secrets.createSecret(id, value);
+    secretValues.set(id, value);
+    physical.set(id, { ref: secretArn, attributes: {} });
+  }
+  // Functions: each from its bundle, in its own process, with the template's environment.
+  const runtimeModules = runtimeModulesDirectory();
+  const functions = {} as Record<EngineFunction, LambdaHost>;
+  const functionsById = new Map<string, LambdaHost>();
+  for (const name of ENGINE_FUNCTIONS) {
+    const id = functionLogicalId(stack, name);
+    const p = props(id);
+    const variables = resolveIntrinsics((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}, lookup) as Record<string, string>;
+    const [file, exportName] = String(p.Handler).split(".") as [string, string];
+    const host = new LambdaHost({
+      name: id,
+      bundle: join(stack.assetDirectory(id), `${file}.js`),
+      exportName,
+      env: {
+        ...variables,
+        AWS_REGION: BED_REGION,
+        AWS_DEFAULT_REGION: BED_REGION,
+        // s3rver checks these; the other servers take any.
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: "bed-session",
+        ...Object.fromEntries(Object.entries(endpoints).map(([service, endpoint]) => [`AWS_ENDPOINT_URL_${service}`, endpoint])),
+        FERRY_S3_FORCE_PATH_STYLE: "true",
+        // The bed is not Lambda: no X-Ray daemon to send traces to.
+        POWERTOOLS_TRACE_ENABLED: "false",
+      },
+      clock,
+      nodePath: runtimeModules.path,
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memoryMb: Number(p.MemorySize ?? 128),
+    });
+    functions[name] = host;
+    functionsById.set(id, host);
+    physical.set(id, { ref: id, attributes: { Arn: arn("lambda", `function:${id}`) } });
+  }
+  // The bus's rules deliver to their targets (SQS queues), as EventBridge would.
+  const rules = resourcesOfType(stack, "AWS::Events::Rule").map((id) => {
+    const p = props(id);
+    return {
+      bus: p.EventBusName === undefined ? "default" : resolveString(p.EventBusName, lookup),
+      pattern: p.EventPattern as Record<string, unknown>,
+      targets: (p.Targets as { Arn: unknown }[]).map((target) => resolveString(target.Arn, lookup)),
+    };
+  });
+  eventbridge.onEvent(async (delivery, bus) => {
+    for (const rule of rules) {
+      if (rule.bus !== bus || !matchesPattern(rule.pattern, delivery as unknown as Record<string, unknown>)) continue;
+      for (const target of rule.targets) await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target), MessageBody: JSON.stringify(delivery) }));
+    }
+  });
+  // SQS event sources: a poller per mapping, handing Lambda-shaped batches to the function.
+  const activity: Activity = { last: performance.now() };
+  const pollers: SqsPoller[] = resourcesOfType(stack, "AWS::Lambda::EventSourceMapping").map((id) => {
+    const p = props(id);
+    const queueArn = resolveString(p.EventSourceArn, lookup);
+    const host = functionsById.get(resolveString(p.FunctionName, lookup)) ?? fail(`event source ${id} names an unknown function`);
+    const reportsFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes("ReportBatchItemFailures");
+    const name = ENGINE_FUNCTIONS.find((each) => functions[each] === host);
+    const consume = async (records: SqsRecord[]) => {
+      const event = { Records: records.map((record) => lambdaSqsRecord(record, queueArn)) };
+      if (faults.crashNext !== undefined && faults.crashNext === name) {
+        faults.crashNext = undefined;
+        // Killed while it works on the batch: nothing of it is acknowledged.
+        setTimeout(() => host.crash(), 15);
+      }
+      if (faults.duplicates) {
+        counter.count("Lambda.Invoke");
+        await host.invoke(event).catch(() => undefined);
+      }
+      counter.count("Lambda.Invoke");
+      const answer = await host.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | null>(event);
+      // Without ReportBatchItemFailures Lambda ignores the answer: a returned batch succeeded.
+      return { batchItemFailures: reportsFailures ? (answer?.batchItemFailures ?? []) : [] };
+    };
+    return new SqsPoller(sqs.client, sqs.urlOfArn(queueArn), consume, { activity, eventSourceARN: queueArn, batchSize: Number(p.BatchSize ?? 10) });
+  });
+  for (const poller of pollers) poller.start();
+  // The HTTP API's routes, each to its integration's function.
+  const routes = resourcesOfType(stack, "AWS::ApiGatewayV2::Route").map((id) => {
+    const p = props(id);
+    const integrationId = resolveString(p.Target, { ...lookup, ref: (ref) => ref }).replace("integrations/", "");
+    const functionArn = resolveString(props(integrationId).IntegrationUri, lookup);
+    const host = [...functionsById.entries()].find(([fnId]) => functionArn.endsWith(`:function:${fnId}`))?.[1] ?? fail(`route ${id} integrates no known function`);
+    return {
+      route: String(p.RouteKey),
+      invoke: async (event: APIGatewayProxyEventV2) => {
+        counter.count("ApiGateway.Request");
+        counter.count("Lambda.Invoke");
+        return host.invoke<object>(event);
+      },
+    };
+  });
+  const httpApi = new HttpApiEmulator({ routes, port: options.port });
+  const { url: apiUrl } = await httpApi.start();
+
+  const keyOf = (id: string | undefined) => (JSON.parse(secretValues.get(id ?? "") ?? "{}") as { key?: string }).key ?? fail("no generated key");
+  const secretIds = [...secretValues.keys()];
+  const settleAll = async () => {
+    for (let before = await sqs.nextTimerAt(); ; ) {
+      await eventbridge.settle();
+      await settle(pollers);
+      await eventbridge.settle();
+      const after = await sqs.nextTimerAt();
+      if (after === before && pollers.every((p) => p.isIdle())) return;
+      before = after;
+    }
+  };
+  return {
+    clock,
+    apiUrl,
+    signingKey: `signkey-prod-${keyOf(secretIds.find((id) => id.includes("SigningKey")))}`,
+    eventKey: keyOf(secretIds.find((id) => id.includes("EventKey"))),
+    functions,
+    counter,
+    sqs,
+    scheduler,
+    eventbridge,
+    secrets,
+    deadLetters: async () => {
+      const out: Record<string, number> = {};
+      for (const id of deadLetterIds) {
+        const attributes = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: physical.get(id)?.ref as string, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+        out[id] = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }
+      return out;
+    },
+    advance: async (ms) => {
+      const target = clock.now() + ms;
+      await settleAll();
+      for (;;) {
+        const sqsNext = (await sqs.nextTimerAt()) ?? Infinity;
+        if (sqsNext - clock.now() < 100) {
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sqsNext - clock.now()) + 5));
+          await settleAll();
+          continue;
+        }
+        await clock.advanceTo(Math.max(Math.min(target, sqsNext, nextFiring(scheduler) ?? target), clock.now() + 1));
+        activity.last = performance.now();
+        await settleAll();
+        if (clock.now() >= target) return;
+      }
+    },
+    pollerFailures: () => pollers.flatMap((p) => p.failures),
+    faults,
+    deliverTwice: (on) => {
+      faults.duplicates = on;
+      eventbridge.deliverTwice(on);
+    },
+    close: async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+      await httpApi.close();
+      await Promise.all(Object.values(functions).map((host) => host.close()));
+      await counter.close();
+      await scheduler.close();
+      await eventbridge.close();
+      await secrets.close();
+      await sqs.close();
+      await s3.close();
+      await dynamo.close();
+      runtimeModules.remove();
+    },
+  };
+}
+
+/** An SQS record in the shape Lambda's event source hands a function. */
+function lambdaSqsRecord(record: SqsRecord, queueArn: string): Record<string, unknown> {
+  return {
+    ...record,
+    attributes: Object.fromEntries(Object.entries({ SenderId: BED_ACCOUNT, ...record.attributes }).filter(([, value]) => value !== undefined)),
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: queueArn,
+    awsRegion: BED_REGION,
+  };
+}
+
+async function createTable(dynamo: DynaliteBed, input: CreateTableCommandInput): Promise<void> {
+  const { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } = input;
+  await dynamo.client.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode }));
+  while ((await dynamo.client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus !== "ACTIVE") await new Promise((r) => setTimeout(r, 5));
+}
+
+/**
+ * A directory holding only what the Lambda runtime provides besides Node: the AWS SDK v3
+ * (`@aws-sdk/*` and the `@smithy/*` and `@aws-crypto/*` packages it is built from). A bundle
+ * that needs anything else fails to load on the bed as it would on Lambda.
+ */
+function runtimeModulesDirectory(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), "ferry-lambda-runtime-"));
+  mkdirSync(path, { recursive: true });
+  for (const scope of ["@aws-sdk", "@smithy", "@aws-crypto"]) symlinkSync(join(repoRoot, "node_modules", scope), join(path, scope), "dir");
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
