@@ -18,6 +18,7 @@ export type JumpListener = (ms: number) => Promise<void> | void;
 export class BedClock implements AlarmClock {
   private offset: number;
   private readonly listeners: JumpListener[] = [];
+  private readonly deliverers: JumpListener[] = [];
   private readonly alarms = new Set<{ at: number; callback: () => void; timer?: NodeJS.Timeout }>();
 
   constructor(start?: number) {
@@ -38,16 +39,21 @@ export class BedClock implements AlarmClock {
     };
   }
 
-  /** Calls `listener` with every jump, before `advance` resolves. */
-  onJump(listener: JumpListener): void {
-    this.listeners.push(listener);
+  /**
+   * Calls `listener` with every jump, before `advance` resolves. A listener that delivers what
+   * fell due (an SQS server releasing delayed messages, Scheduler firing) registers as
+   * `"delivers"`: those run after every other listener, so each process that keeps time has the
+   * new time before anything due reaches it.
+   */
+  onJump(listener: JumpListener, role: "follows" | "delivers" = "follows"): void {
+    (role === "delivers" ? this.deliverers : this.listeners).push(listener);
   }
 
   /** Jumps time forward by `ms`: alarms now due fire, and every listener has jumped too when this resolves. */
   async advance(ms: number): Promise<void> {
     if (!(ms >= 0)) throw new RangeError(`cannot move a clock backwards (${ms} ms)`);
     this.offset += ms;
-    for (const listener of this.listeners) await listener(ms);
+    for (const listener of [...this.listeners, ...this.deliverers]) await listener(ms);
     for (const alarm of [...this.alarms]) {
       clearTimeout(alarm.timer);
       this.arm(alarm);

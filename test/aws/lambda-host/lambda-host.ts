@@ -21,6 +21,7 @@ export interface LambdaHostOptions {
    */
   nodePath: string;
   timeoutSeconds: number;
+  /** Memory in MB (billing: GB-seconds). */
   memoryMb: number;
 }
 
@@ -53,12 +54,14 @@ export class LambdaHost {
   /** Invocations by count, and cold starts. */
   invocations = 0;
   coldStarts = 0;
+  /** Wall time spent in invocations (ms): what Lambda bills as duration, on this machine. */
+  busyMs = 0;
   private child?: ChildProcess;
   private starting?: Promise<ChildProcess>;
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
-  constructor(private readonly options: LambdaHostOptions) {
+  constructor(readonly options: LambdaHostOptions) {
     options.clock.onJump(() => this.syncClock());
   }
 
@@ -67,10 +70,11 @@ export class LambdaHost {
     const child = await this.ensureStarted();
     this.invocations++;
     const seq = ++this.seq;
+    const started = performance.now();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject });
       child.send({ type: "invoke", seq, event });
-    });
+    }).finally(() => (this.busyMs += performance.now() - started));
   }
 
   /** Kills the environment now: invocations in flight fail, as a Lambda timeout fails them. */

@@ -95,10 +95,12 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
     },
   });
   const { endpoint: schedulerEndpoint } = await scheduler.start();
+  // After every process has taken the new time: a delivery must not reach a function (or an
+  // app) that still lives minutes or days in the past.
   clock.onJump(async (ms) => {
     await sqs.advance(ms);
     await scheduler.fireDue();
-  });
+  }, "delivers");
   const endpoints = {
     DYNAMODB: await counter.proxy("DynamoDB", dynamo.endpoint),
     S3: await counter.proxy("S3", s3.endpoint),
@@ -240,6 +242,10 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
         await host.invoke(event).catch(() => undefined);
       }
       counter.count("Lambda.Invoke");
+      // The event source's own SQS requests are billed to the account too: the receive that
+      // got this batch and the delete of what succeeded (its empty polls are left out).
+      counter.count("SQS.ReceiveMessage");
+      counter.count("SQS.DeleteMessageBatch");
       const answer = await host.invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | null>(event);
       // Without ReportBatchItemFailures Lambda ignores the answer: a returned batch succeeded.
       return { batchItemFailures: reportsFailures ? (answer?.batchItemFailures ?? []) : [] };
@@ -270,7 +276,8 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
   const settleAll = async () => {
     for (let before = await sqs.nextTimerAt(); ; ) {
       await eventbridge.settle();
-      await settle(pollers);
+      // Longer than the HTTP API's 30-second integration timeout: an app call may take that long.
+      await settle(pollers, 120_000);
       await eventbridge.settle();
       const after = await sqs.nextTimerAt();
       if (after === before && pollers.every((p) => p.isIdle())) return;

@@ -1,5 +1,7 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+const READ_OPERATIONS = new Set(["GetItem", "BatchGetItem", "Query", "Scan"]);
 
 /** AWS requests by `Service.Operation`. */
 export type RequestCounts = Record<string, number>;
@@ -17,7 +19,12 @@ export class RequestCounter {
   async proxy(service: string, target: string): Promise<string> {
     const upstream = new URL(target);
     const server = createServer((req, res) => {
-      this.count(`${service}.${operationOf(service, req)}`);
+      const operation = operationOf(service, req);
+      this.count(`${service}.${operation}`);
+      if (service === "DynamoDB") {
+        this.forwardMeasured(upstream, operation, req, res);
+        return;
+      }
       const forward = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
         (answer) => {
@@ -32,6 +39,46 @@ export class RequestCounter {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.servers.push(server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Forwards a DynamoDB request asking for its consumed capacity (`ReturnConsumedCapacity:
+   * TOTAL`, which dynalite computes from item sizes as DynamoDB does), and counts the read and
+   * write units it reports under `DynamoDB.ReadUnits` / `DynamoDB.WriteUnits`: on-demand
+   * DynamoDB bills units, not requests. Writes to the keys-only index are not reported by
+   * dynalite and are left out.
+   */
+  private forwardMeasured(upstream: URL, operation: string, req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      let body = Buffer.concat(chunks);
+      try {
+        const parsed = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+        if (parsed.ReturnConsumedCapacity === undefined) body = Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: "TOTAL" }));
+      } catch {
+        // Not JSON: forwarded as it came, for the server to refuse.
+      }
+      const headers = { ...req.headers, "content-length": String(body.length) };
+      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => parts.push(chunk));
+        answer.on("end", () => {
+          const text = Buffer.concat(parts);
+          try {
+            const consumed = (JSON.parse(text.toString("utf8")) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+            const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, each) => sum + (each.CapacityUnits ?? 0), 0);
+            if (units > 0) this.count(READ_OPERATIONS.has(operation) ? "DynamoDB.ReadUnits" : "DynamoDB.WriteUnits", units);
+          } catch {
+            // An error answer without JSON: nothing consumed.
+          }
+          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, "content-length": String(text.length) });
+          res.end(text);
+        });
+      });
+      forward.on("error", () => res.destroy());
+      forward.end(body);
+    });
   }
 
   /** Counts a request made outside the proxies (the bed's own Lambda service: one invoke). */

@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startAppHost, type AppHost } from "../aws/prod-bed/app-host";
+import { synthesize } from "../aws/prod-bed/cloud-assembly";
+import { startProdBed, type ProdBed } from "../aws/prod-bed/prod-bed";
+import type { RequestCounts } from "../aws/prod-bed/request-counter";
+import { costPerMillionSteps } from "./aws-prices";
+import { DeploymentApi, syncThroughCustomResource } from "./prod-path-support";
+
+jest.setTimeout(180_000);
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The production path, offline: the Lambda bundles `cdk synth` produced, each in its own
+ * process, wired as the synthesized template wires them (HTTP API -> ingest and api; bus ->
+ * rule -> route queue -> runner; FIFO run queue -> executor; delay queue and Scheduler ->
+ * timer), on the AWS test bed; apps of our SDK (`@ferry/sdk/lambda`) and of the official SDK
+ * (`inngest/lambda`) on function URLs on loopback, registered by the app-sync custom resource.
+ */
+describe("the production path (synthesized bundles on the offline AWS bed)", () => {
+  let outdir: string;
+  let bed: ProdBed;
+  let api: DeploymentApi;
+  const apps: Record<"ours" | "official", AppHost> = {} as never;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "ferry-synth-"));
+    bed = await startProdBed(await synthesize(outdir, "bed"));
+    api = new DeploymentApi(bed);
+    apps.ours = await startAppHost(join(__dirname, "apps/ferry-sdk-app.ts"), bed.clock, bed);
+    apps.official = await startAppHost(join(__dirname, "apps/official-sdk-app.ts"), bed.clock, bed);
+    for (const app of Object.values(apps)) {
+      const answer = await syncThroughCustomResource(bed, app.url);
+      expect(answer).toMatchObject({ Status: "SUCCESS" });
+    }
+  });
+  afterAll(async () => {
+    for (const app of Object.values(apps)) await app?.close();
+    await bed?.close();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("registers both apps through the app-sync custom resource", async () => {
+    const { body } = await api.request<{ data: { id: string }[] }>("GET", "/v1/functions");
+    const ids = body.data.map((fn) => fn.id);
+    expect(ids).toEqual(expect.arrayContaining(["bed-ours-process-video-upload", "bed-official-process-video-upload", "bed-ours-send-notification"]));
+  });
+
+  it("process-video-upload on both SDKs from one event: a 5-minute sleep through the delay queue, each step once, the completion events trigger their listener", async () => {
+    const [eventId] = await api.send({ name: "video/uploaded", data: { id: "v1", url: "s3://in/v.mov" } });
+    await bed.advance(0);
+    const runs = await api.runsOf(eventId as string);
+    expect(runs.map((r) => [r.function_id, r.status]).sort()).toEqual([
+      ["bed-official-process-video-upload", "Running"],
+      ["bed-ours-process-video-upload", "Running"],
+    ]);
+    expect(apps.ours.count("analyze") + apps.official.count("analyze")).toBe(0);
+    await bed.advance(5 * MINUTE);
+    for (const run of runs) expect(await api.run(run.run_id)).toMatchObject({ status: "Completed", output: { analysis: { scenes: 3, source: "s3://in/v.mov.mp4" } } });
+    for (const app of Object.values(apps)) {
+      expect(app.count("transcode")).toBe(1);
+      expect(app.count("analyze")).toBe(1);
+    }
+    // Our app's listener heard both apps' video/processed.
+    expect(apps.ours.observations.filter((o) => o.name === "processed").map((o) => o.data)).toEqual(["v1", "v1"]);
+  });
+  it("a 3-day sleep goes through a Scheduler schedule and the delay queue, and the schedule cleans itself up", async () => {
+    const created = bed.scheduler.calls.filter((c) => c.operation === "CreateSchedule").length;
+    const [eventId] = await api.send({ name: "test/nap", data: {} });
+    await bed.advance(0);
+    expect(bed.scheduler.calls.filter((c) => c.operation === "CreateSchedule").length).toBe(created + 1);
+    await bed.advance(3 * DAY - MINUTE);
+    expect(apps.ours.count("woke")).toBe(0);
+    await bed.advance(2 * MINUTE);
+    const [run] = await api.runsOf(eventId as string);
+    expect(await api.run(run?.run_id as string)).toMatchObject({ status: "Completed", output: "rested" });
+    expect(apps.ours.count("woke")).toBe(1);
+    expect(bed.scheduler.schedules().filter((s) => s.state === "ENABLED")).toEqual([]);
+  });
+
+  it.each(["ours", "official"] as const)("waitForEvent resumes on the matching event and times out after 7 days (%s SDK)", async (sdk) => {
+    const app = apps[sdk];
+    const fn = `bed-${sdk}-approval`;
+    const [approvedId] = await api.send({ name: "workflow/requested", data: { workflowId: `${sdk}-a` } });
+    const [timedOutId] = await api.send({ name: "workflow/requested", data: { workflowId: `${sdk}-b` } });
+    await bed.advance(MINUTE);
+    await api.send({ name: "workflow/approved", data: { workflowId: `${sdk}-a` } });
+    await bed.advance(0);
+    const approved = (await api.runsOf(approvedId as string)).find((r) => r.function_id === fn);
+    expect(await api.run(approved?.run_id as string)).toMatchObject({ status: "Completed", output: "approved" });
+    await bed.advance(7 * DAY + 5 * MINUTE);
+    const timedOut = (await api.runsOf(timedOutId as string)).find((r) => r.function_id === fn);
+    expect(await api.run(timedOut?.run_id as string)).toMatchObject({ status: "Completed", output: "timed out" });
+    // Both apps' approval functions hear every request: this SDK's own are the ones named for it.
+    expect(app.observations.filter((o) => o.name === "approval" && String((o.data as { workflowId: string }).workflowId).startsWith(sdk)).map((o) => o.data)).toEqual([
+      { workflowId: `${sdk}-a`, approved: true },
+      { workflowId: `${sdk}-b`, approved: false },
+    ]);
+  });
+
+  it("invoke returns the child's result, and onFailure runs after a failure (both SDKs)", async () => {
+    const [parentId] = await api.send({ name: "test/parent", data: {} });
+    const [doomedId] = await api.send({ name: "test/doomed", data: {} });
+    await bed.advance(MINUTE);
+    for (const run of await api.runsOf(parentId as string)) expect(await api.run(run.run_id)).toMatchObject({ status: "Completed", output: { doubled: 42 } });
+    const doomed = await api.runsOf(doomedId as string);
+    expect(doomed.map((r) => r.status).sort()).toEqual(["Failed", "Failed"]);
+    for (const app of Object.values(apps)) expect(app.observations.filter((o) => o.name === "on-failure").map((o) => o.data)).toEqual(["cannot be done"]);
+  });
+
+  it("flow control holds under a burst: debounced per user, and the last event of each user is the one sent", async () => {
+    const users = Array.from({ length: 10 }, (_, i) => ({ userId: `u${i}`, accountId: `acct${i % 2}` }));
+    const burst = Array.from({ length: 100 }, (_, i) => ({ name: "user/action", data: { ...(users[i % 10] as object), seq: Math.floor(i / 10) } }));
+    await api.send(burst);
+    await bed.advance(10_000);
+    const sent = apps.ours.observations.filter((o) => o.name === "sent").map((o) => o.data as { userId: string; seq: number });
+    expect(sent.map((s) => s.userId).sort()).toEqual(users.map((u) => u.userId).sort());
+    expect(sent.every((s) => s.seq === 9)).toBe(true);
+  });
+
+  it("duplicate SQS deliveries, a second firing of a schedule and a second EventBridge delivery change nothing", async () => {
+    bed.deliverTwice(true);
+    try {
+      const [napId] = await api.send({ name: "test/nap", data: {} });
+      const [videoId] = await api.send({ name: "video/uploaded", data: { id: "v2", url: "s3://in/v2.mov" } });
+      const before = { woke: apps.ours.count("woke"), transcode: apps.ours.count("transcode"), analyze: apps.ours.count("analyze") };
+      await bed.advance(3 * DAY + 2 * MINUTE);
+      expect((await api.runsOf(napId as string)).map((r) => r.status)).toEqual(["Completed"]);
+      expect((await api.runsOf(videoId as string)).map((r) => r.status)).toEqual(["Completed", "Completed"]);
+      expect(apps.ours.count("woke") - before.woke).toBe(1);
+      expect(apps.ours.count("transcode") - before.transcode).toBe(1);
+      expect(apps.ours.count("analyze") - before.analyze).toBe(1);
+    } finally {
+      bed.deliverTwice(false);
+    }
+  });
+
+  it("an executor killed mid-batch loses nothing: the batch comes back after the visibility timeout", async () => {
+    bed.faults.crashNext = "Executor";
+    const coldStarts = bed.functions.Executor.coldStarts;
+    const [eventId] = await api.send({ name: "test/parallel", data: {} });
+    await bed.advance(40 * MINUTE);
+    const [run] = await api.runsOf(eventId as string);
+    expect(await api.run(run?.run_id as string)).toMatchObject({ status: "Completed", output: "ABC" });
+    expect(apps.official.observations.filter((o) => o.name === "together").map((o) => o.data)).toEqual(["ABC"]);
+    expect(bed.functions.Executor.coldStarts).toBe(coldStarts + 1);
+  });
+
+  it("counts the AWS requests of the 10-step sequential workload and prices them (bench/results/aws-requests.json)", async () => {
+    const runs = 5;
+    const before = bed.counter.snapshot();
+    const busyBefore = new Map(Object.values(bed.functions).map((f) => [f, f.busyMs]));
+    const firingsBefore = bed.scheduler.deliveries.length;
+    // One event per run, each sent on its own, as an app sends them.
+    const ids: string[] = [];
+    for (let i = 0; i < runs; i++) ids.push(...(await api.send({ name: "bench/ten-steps", data: { i } })));
+    await bed.advance(0);
+    const counts: RequestCounts = { ...bed.counter.since(before), ...(bed.scheduler.deliveries.length > firingsBefore ? { "Scheduler.Invocation": bed.scheduler.deliveries.length - firingsBefore } : {}) };
+    const gbSeconds = Object.values(bed.functions).reduce((sum, f) => sum + ((f.busyMs - (busyBefore.get(f) ?? 0)) / 1000) * (f.options.memoryMb / 1024), 0);
+    for (const id of ids) expect((await api.runsOf(id)).map((r) => [r.function_id, r.status, r.output])).toEqual([["bed-ours-ten-steps", "Completed", 45]]);
+
+    const steps = runs * 10;
+    const per = (n: number) => Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.round((value / n) * 100) / 100]));
+    const cost = costPerMillionSteps(counts, steps, gbSeconds);
+    const report = {
+      note: "AWS requests of Ferry's production path, counted by the offline bed (test/prod-path/production-path.test.ts); prices: us-east-1 list, see docs/operations.md",
+      workload: "10 sequential step.run per run, our SDK on a Lambda function URL, one event per run",
+      runs,
+      steps,
+      total: counts,
+      perRun: per(runs),
+      perStep: per(steps),
+      lambdaGbSecondsPerStep: Math.round((gbSeconds / steps) * 1e6) / 1e6,
+      usdPerMillionSteps: cost,
+    };
+    mkdirSync(join(__dirname, "../../bench/results"), { recursive: true });
+    writeFileSync(join(__dirname, "../../bench/results/aws-requests.json"), `${JSON.stringify(report, null, 2)}\n`);
+    // One event in, one publish, and no Lambda invocation beyond one per step and the run's start:
+    // batching may only lower it. Dollars are a benchmark figure (docs/operations.md), not asserted.
+    expect(counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
+    expect(counts["Lambda.Invoke"]).toBeLessThanOrEqual(runs * 13);
+    expect(counts["DynamoDB.WriteUnits"]).toBeGreaterThan(0);
+  });
+
+  it("every log line of a run carries its run, function and event ids, and nothing reached a dead-letter queue", async () => {
+    const runLines = bed.functions.Executor.logLines.filter((line) => line.startsWith("{") && line.includes('"message":"run '));
+    expect(runLines.length).toBeGreaterThan(0);
+    for (const line of runLines) expect(JSON.parse(line)).toMatchObject({ runId: expect.any(String), functionId: expect.any(String), eventId: expect.any(String), stage: "bed", service: "ferry" });
+    expect(Object.values(await bed.deadLetters())).toEqual([0, 0, 0]);
+  });
+});
