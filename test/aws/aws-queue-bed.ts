@@ -6,6 +6,7 @@ import type { SqsBatchResponse, SqsRecord } from "../../adapters/aws/sqs/sqs-bat
 import { SqsRunQueue } from "../../adapters/aws/sqs/sqs-run-queue";
 import { AwsTimers } from "../../adapters/aws/timers/aws-timers";
 import type { TimerTokenStore } from "../../adapters/aws/timers/timer-token-store";
+import { advanceBed } from "./bed-advance";
 import { BedClock } from "./bed-clock";
 import { SchedulerEmulator } from "./scheduler-emulator";
 import { SqsPoller, type Activity } from "./sqs-poller";
@@ -116,37 +117,7 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
       ];
       for (const poller of pollers) poller.start();
     },
-    advance: async (ms) => {
-      const target = clock.now() + ms;
-      // Settled only once the SQS server's next timer stayed put through a settle: a message
-      // that became visible in real time just after a poller's last empty receive moved it.
-      const settleAll = async () => {
-        for (let before = await sqs.nextTimerAt(); ; ) {
-          await settle(pollers);
-          const after = await sqs.nextTimerAt();
-          if (after === before) return;
-          before = after;
-        }
-      };
-      await settleAll();
-      // Jump from one due time to the next (the SQS server's next delay or visibility timeout,
-      // the emulator's next schedule), so what falls due on the way is delivered at its time.
-      for (;;) {
-        const sqsNext = (await sqs.nextTimerAt()) ?? Infinity;
-        // A timer this close runs in real time before a jump would land, and its message would
-        // then be delivered after the jump, late: let it run and settle first.
-        if (sqsNext - clock.now() < 100) {
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sqsNext - clock.now()) + 5));
-          await settleAll();
-          continue;
-        }
-        const times = [target, sqsNext, nextFiring(scheduler) ?? target];
-        await clock.advanceTo(Math.max(Math.min(...times), clock.now() + 1));
-        activity.last = performance.now();
-        await settleAll();
-        if (clock.now() >= target) return;
-      }
-    },
+    advance: (ms) => advanceBed({ clock, sqs, scheduler, pollers, activity }, ms),
     pollerFailures: () => pollers.flatMap((p) => p.failures),
     close: async () => {
       await Promise.all(pollers.map((p) => p.stop()));
@@ -155,21 +126,4 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
       await sqs.close();
     },
   };
-}
-
-/** When the emulator fires next, as far as its stored schedules tell. */
-export function nextFiring(scheduler: SchedulerEmulator): number | undefined {
-  const times = scheduler.schedules().flatMap((s) => (s.state === "ENABLED" && s.nextFireAt !== undefined ? [s.nextFireAt] : []));
-  return times.length === 0 ? undefined : Math.min(...times);
-}
-
-/** Resolves once every poller has been idle at once, twice in a row a few milliseconds apart. */
-export async function settle(pollers: SqsPoller[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (quiet < 2) {
-    if (Date.now() > deadline) throw new Error(`the queues did not settle within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    quiet = pollers.every((p) => p.isIdle()) ? quiet + 1 : 0;
-  }
 }

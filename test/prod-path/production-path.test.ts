@@ -49,6 +49,25 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     expect(ids).toEqual(expect.arrayContaining(["bed-ours-process-video-upload", "bed-official-process-video-upload", "bed-ours-send-notification"]));
   });
 
+  it("refuses what a deployment must not accept, with a clear 4xx, and stores nothing of it", async () => {
+    const events = async () => (await api.request<{ data: unknown[] }>("GET", "/v1/events?limit=1000")).body.data.length;
+    const stored = await events();
+    const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${bed.apiUrl}${path}`, { method: "POST", body, headers });
+    const wrongKey = await post("e/not-the-key", JSON.stringify({ name: "app/x" }));
+    expect([wrongKey.status, await wrongKey.json()]).toEqual([401, { error: "event key not recognized", status: 401 }]);
+    const badJson = await post(`e/${bed.eventKey}`, "{not json");
+    expect(badJson.status).toBe(400);
+    expect(((await badJson.json()) as { error: string }).error).toMatch(/not valid JSON/);
+    const noName = await post(`e/${bed.eventKey}`, JSON.stringify([{ name: "app/ok" }, { data: {} }]));
+    expect(noName.status).toBe(400);
+    expect(await events()).toBe(stored);
+    // The management API is open to no one without the signing key.
+    expect((await fetch(`${bed.apiUrl}v1/runs`)).status).toBe(401);
+    expect((await fetch(`${bed.apiUrl}v1/runs`, { headers: { authorization: "Bearer signkey-prod-0000" } })).status).toBe(401);
+    expect((await post("fn/register", JSON.stringify({ url: "http://127.0.0.1:1/", functions: [] }))).status).toBe(401);
+    expect((await post("v1/apps/sync", JSON.stringify({ url: "http://127.0.0.1:1/" }))).status).toBe(401);
+  });
+
   it("process-video-upload on both SDKs from one event: a 5-minute sleep through the delay queue, each step once, the completion events trigger their listener", async () => {
     const [eventId] = await api.send({ name: "video/uploaded", data: { id: "v1", url: "s3://in/v.mov" } });
     await bed.advance(0);

@@ -30,7 +30,8 @@ const repoRoot = resolve(__dirname, "../../..");
 export async function synthesize(outdir: string, stage: string): Promise<SynthesizedStack> {
   const env = { ...process.env };
   for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"]) delete env[name];
-  await promisify(execFile)("npx", ["cdk", "synth", "--quiet", "--output", outdir, "--context", `stage=${stage}`], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 });
+  // No notices or telemetry: CI has no internet, and synth must not wait on it.
+  await promisify(execFile)("npx", ["cdk", "synth", "--quiet", "--no-notices", "--output", outdir, "--context", `stage=${stage}`], { cwd: repoRoot, env: { ...env, CDK_DISABLE_CLI_TELEMETRY: "true" }, maxBuffer: 64 * 1024 * 1024 });
   return readStack(outdir, `Ferry-${stage}`);
 }
 

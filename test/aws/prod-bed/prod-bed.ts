@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-s
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { awsClientConfig } from "../../../adapters/aws/aws-client-config";
 import type { SqsRecord } from "../../../adapters/aws/sqs/sqs-batch";
-import { nextFiring, settle } from "../aws-queue-bed";
+import { advanceBed } from "../bed-advance";
 import { BedClock } from "../bed-clock";
 import { startDynalite, type DynaliteBed } from "../dynalite-bed";
 import { EventBridgeEmulator } from "../eventbridge-emulator";
@@ -273,17 +273,6 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
 
   const keyOf = (id: string | undefined) => (JSON.parse(secretValues.get(id ?? "") ?? "{}") as { key?: string }).key ?? fail("no generated key");
   const secretIds = [...secretValues.keys()];
-  const settleAll = async () => {
-    for (let before = await sqs.nextTimerAt(); ; ) {
-      await eventbridge.settle();
-      // Longer than the HTTP API's 30-second integration timeout: an app call may take that long.
-      await settle(pollers, 120_000);
-      await eventbridge.settle();
-      const after = await sqs.nextTimerAt();
-      if (after === before && pollers.every((p) => p.isIdle())) return;
-      before = after;
-    }
-  };
   return {
     clock,
     apiUrl,
@@ -303,22 +292,8 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
       }
       return out;
     },
-    advance: async (ms) => {
-      const target = clock.now() + ms;
-      await settleAll();
-      for (;;) {
-        const sqsNext = (await sqs.nextTimerAt()) ?? Infinity;
-        if (sqsNext - clock.now() < 100) {
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sqsNext - clock.now()) + 5));
-          await settleAll();
-          continue;
-        }
-        await clock.advanceTo(Math.max(Math.min(target, sqsNext, nextFiring(scheduler) ?? target), clock.now() + 1));
-        activity.last = performance.now();
-        await settleAll();
-        if (clock.now() >= target) return;
-      }
-    },
+    // Longer than the HTTP API's 30-second integration timeout: an app call may take that long.
+    advance: (ms) => advanceBed({ clock, sqs, scheduler, pollers, activity, settleOthers: () => eventbridge.settle(), settleTimeoutMs: 120_000 }, ms),
     pollerFailures: () => pollers.flatMap((p) => p.failures),
     faults,
     deliverTwice: (on) => {
