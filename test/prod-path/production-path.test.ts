@@ -1,3 +1,4 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,6 +167,15 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     expect(await api.run(run?.run_id as string)).toMatchObject({ status: "Completed", output: "ABC" });
     expect(apps.official.observations.filter((o) => o.name === "together").map((o) => o.data)).toEqual(["ABC"]);
     expect(bed.functions.Executor.coldStarts).toBe(coldStarts + 1);
+  });
+
+  it("an event of the account that an extra rule sends to the route queue triggers a function, once", async () => {
+    const routeQueue = Object.entries(bed.queueUrls).find(([id]) => id.includes("RouteQueue") && !id.includes("DeadLetter"))?.[1] as string;
+    const upload = { version: "0", id: "eb-upload-1", "detail-type": "Object Created", source: "aws.s3", account: "123456789012", time: new Date(bed.clock.now()).toISOString(), region: "us-east-1", resources: [], detail: { bucket: { name: "in" }, object: { key: "v.mov" } } };
+    // What EventBridge's SQS target writes, twice: it delivers at least once.
+    for (let i = 0; i < 2; i++) await bed.sqs.client.send(new SendMessageCommand({ QueueUrl: routeQueue, MessageBody: JSON.stringify(upload) }));
+    await bed.advance(0);
+    expect(apps.ours.observations.filter((o) => o.name === "uploaded").map((o) => o.data)).toEqual([{ bucket: { name: "in" }, object: { key: "v.mov" } }]);
   });
 
   it("counts the AWS requests of the 10-step sequential workload and prices them (bench/results/aws-requests.json)", async () => {

@@ -54,6 +54,8 @@ export interface ProdBed {
   scheduler: SchedulerEmulator;
   eventbridge: EventBridgeEmulator;
   secrets: SecretsManagerEmulator;
+  /** Every queue's URL, by logical id. */
+  queueUrls: Record<string, string>;
   /** Messages waiting in each dead-letter queue, by logical id. */
   deadLetters(): Promise<Record<string, number>>;
   /** Jumps the clock by `ms`, delivering everything that falls due on the way, and waits until nothing moves. */
@@ -284,6 +286,7 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
     scheduler,
     eventbridge,
     secrets,
+    queueUrls: Object.fromEntries(queueIds.map((id) => [id, physical.get(id)?.ref as string])),
     deadLetters: async () => {
       const out: Record<string, number> = {};
       for (const id of deadLetterIds) {

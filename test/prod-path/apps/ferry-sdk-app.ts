@@ -71,11 +71,16 @@ export function createApp({ baseUrl, signingKey, eventKey, observe }: BedAppConf
         return { sentTo: event.data.userId };
       }),
   );
+  // Triggered by an event of the account (an extra EventBridge rule), not by an app.
+  const onUpload = ferry.createFunction({ id: "on-upload" }, { event: "aws.s3/Object Created" }, async ({ event }) => {
+    observe("uploaded", event.data);
+    return "seen";
+  });
   // The cost workload: ten plain steps in sequence (docs/operations.md prices it).
   const tenSteps = ferry.createFunction({ id: "ten-steps" }, { event: "bench/ten-steps" }, async ({ step }) => {
     let total = 0;
     for (let i = 0; i < 10; i++) total += await step.run(`step-${i}`, () => i);
     return total;
   });
-  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps] }) };
+  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps, onUpload] }) };
 }
