@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventBridgeDelivery } from "../../adapters/aws/eventbridge-delivery";
+import { AwsJsonError, awsJsonErrorOf, parseAwsJsonBody, readAwsJsonRequest, writeAwsJsonAnswer } from "./aws-json-protocol";
 
 /** How an emulator behaves where the tests may want it to differ. */
 export interface EventBridgeEmulatorOptions {
@@ -41,17 +42,6 @@ export interface EmulatorCall {
 
 /** Receives each delivered event with the name of its bus. */
 export type DeliveryListener = (event: EventBridgeDelivery, bus: string) => void | Promise<void>;
-
-/** An error answered as AWS JSON protocols do: `__type` in the body, status 400 unless the service failed. */
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 const BUS_ARN = /^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/(.+)$/;
@@ -165,10 +155,7 @@ export class EventBridgeEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const target = String(req.headers["x-amz-target"] ?? "");
-    const operation = target.startsWith("AWSEvents.") ? target.slice("AWSEvents.".length) : target;
+    const { operation, text } = await readAwsJsonRequest(req, "AWSEvents.");
     const call: EmulatorCall = { operation, status: 200 };
     this.calls.push(call);
     let status = 200;
@@ -176,61 +163,59 @@ export class EventBridgeEmulator {
     try {
       if (this.throttles > 0) {
         this.throttles--;
-        throw new ApiError("ThrottlingException", "Rate exceeded");
+        throw new AwsJsonError("ThrottlingException", "Rate exceeded");
       }
-      body = this.dispatch(operation, parseJson(Buffer.concat(chunks).toString("utf8")), call);
+      body = this.dispatch(operation, parseAwsJsonBody(text), call);
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError("InternalException", String(error), 500);
+      const apiError = awsJsonErrorOf(error, "InternalException");
       status = apiError.status;
       call.error = apiError.type;
       body = { __type: apiError.type, message: apiError.message };
     }
     call.status = status;
-    const headers: Record<string, string> = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
-    if (call.error) headers["x-amzn-errortype"] = call.error;
-    res.writeHead(status, headers).end(JSON.stringify(body));
+    writeAwsJsonAnswer(res, status, body, call.error);
   }
 
   private dispatch(operation: string, input: Record<string, unknown>, call: EmulatorCall): unknown {
     switch (operation) {
       case "CreateEventBus": {
         const name = busName(input.Name);
-        if (this.buses.has(name)) throw new ApiError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
+        if (this.buses.has(name)) throw new AwsJsonError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
         this.buses.add(name);
         return { EventBusArn: this.arnOf(name) };
       }
       case "DescribeEventBus": {
         const name = input.Name === undefined ? "default" : this.resolveBus(input.Name);
-        if (!this.buses.has(name)) throw new ApiError("ResourceNotFoundException", `Event bus ${name} does not exist.`);
+        if (!this.buses.has(name)) throw new AwsJsonError("ResourceNotFoundException", `Event bus ${name} does not exist.`);
         return { Name: name, Arn: this.arnOf(name) };
       }
       case "DeleteEventBus": {
         const name = busName(input.Name);
-        if (name === "default") throw new ApiError("ValidationException", "Cannot delete event bus default.");
+        if (name === "default") throw new AwsJsonError("ValidationException", "Cannot delete event bus default.");
         this.buses.delete(name);
         return {};
       }
       case "PutEvents":
         return this.putEvents(input, call);
       default:
-        throw new ApiError("UnknownOperationException", `The emulator does not implement ${operation || "(no X-Amz-Target)"}`);
+        throw new AwsJsonError("UnknownOperationException", `The emulator does not implement ${operation || "(no X-Amz-Target)"}`);
     }
   }
 
   private putEvents(input: Record<string, unknown>, call: EmulatorCall): unknown {
     const entries = input.Entries as WireEntry[] | undefined;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-      throw new ApiError("ValidationException", `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10 (got ${Array.isArray(entries) ? entries.length : "none"})`);
+      throw new AwsJsonError("ValidationException", `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10 (got ${Array.isArray(entries) ? entries.length : "none"})`);
     }
     call.entries = entries.length;
     const total = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
-    if (total > this.options.maxEntryBytes) throw new ApiError("ValidationException", "Total size of the entries in the request is over the limit.");
+    if (total > this.options.maxEntryBytes) throw new AwsJsonError("ValidationException", "Total size of the entries in the request is over the limit.");
     if (entries.every((entry) => !entry.Source || !entry.DetailType || entry.Detail === undefined)) {
-      throw new ApiError("ValidationException", "No entry has all of Source, DetailType and Detail.");
+      throw new AwsJsonError("ValidationException", "No entry has all of Source, DetailType and Detail.");
     }
     const buses = entries.map((entry) => this.resolveBus(entry.EventBusName ?? "default"));
     const unknown = buses.find((bus) => !this.buses.has(bus));
-    if (unknown !== undefined && this.options.unknownBus === "reject") throw new ApiError("ResourceNotFoundException", `Event bus ${unknown} does not exist.`);
+    if (unknown !== undefined && this.options.unknownBus === "reject") throw new AwsJsonError("ResourceNotFoundException", `Event bus ${unknown} does not exist.`);
     const results = entries.map((entry, index) => {
       const problem = entryProblem(entry) ?? this.injectedFailure(entry);
       if (problem) return { ErrorCode: problem.code, ErrorMessage: problem.message };
@@ -299,16 +284,7 @@ function entryProblem(entry: WireEntry): { code: string; message: string } | und
 }
 
 function busName(name: unknown): string {
-  if (typeof name !== "string" || !BUS_NAME.test(name)) throw new ApiError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
+  if (typeof name !== "string" || !BUS_NAME.test(name)) throw new AwsJsonError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
   return name;
 }
 
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text || "{}") as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new ApiError("SerializationException", "The request body is not a JSON object.");
-}

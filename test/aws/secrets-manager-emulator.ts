@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AwsJsonError, awsJsonErrorOf, parseAwsJsonBody, readAwsJsonRequest, writeAwsJsonAnswer } from "./aws-json-protocol";
 
 /** How an emulator behaves where the tests may want it to differ. */
 export interface SecretsManagerEmulatorOptions {
@@ -35,17 +36,6 @@ interface StoredSecret {
   arn: string;
   createdDate: number;
   versions: SecretVersion[];
-}
-
-/** An error answered as awsJson1_1 does: `__type` in the body and `x-amzn-errortype` header, 400 unless the service failed. */
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 const TARGET_PREFIX = "secretsmanager.";
@@ -144,28 +134,23 @@ export class SecretsManagerEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const target = String(req.headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const { operation, text } = await readAwsJsonRequest(req, TARGET_PREFIX);
     const call: SecretsManagerCall = { operation, status: 200 };
     this.calls.push(call);
     let body: unknown;
     try {
-      if (req.method !== "POST") throw new ApiError("UnknownOperationException", `Secrets Manager's JSON API takes POST, not ${req.method ?? "(no method)"}`);
-      const input = parseJson(Buffer.concat(chunks).toString("utf8"));
+      if (req.method !== "POST") throw new AwsJsonError("UnknownOperationException", `Secrets Manager's JSON API takes POST, not ${req.method ?? "(no method)"}`);
+      const input = parseAwsJsonBody(text);
       const id = operation === "CreateSecret" ? input.Name : input.SecretId;
       if (typeof id === "string") call.secretId = id;
       body = this.dispatch(operation, input);
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError("InternalServiceError", String(error), 500);
+      const apiError = awsJsonErrorOf(error, "InternalServiceError");
       call.status = apiError.status;
       call.error = apiError.type;
       body = { __type: apiError.type, message: apiError.message };
     }
-    const headers: Record<string, string> = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() };
-    if (call.error) headers["x-amzn-errortype"] = call.error;
-    res.writeHead(call.status, headers).end(JSON.stringify(body));
+    writeAwsJsonAnswer(res, call.status, body, call.error);
   }
 
   private dispatch(operation: string, input: Record<string, unknown>): unknown {
@@ -177,14 +162,14 @@ export class SecretsManagerEmulator {
       case "PutSecretValue":
         return this.putValue(input);
       default:
-        throw new ApiError("UnknownOperationException", `The emulator does not implement ${operation || "(no X-Amz-Target)"}`);
+        throw new AwsJsonError("UnknownOperationException", `The emulator does not implement ${operation || "(no X-Amz-Target)"}`);
     }
   }
 
   private create(input: Record<string, unknown>): { ARN: string; Name: string; VersionId?: string } {
     const name = input.Name;
     if (typeof name !== "string" || !SECRET_NAME.test(name)) {
-      throw new ApiError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must have length between 1 and 512 and match [A-Za-z0-9/_+=.@-]+`);
+      throw new AwsJsonError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must have length between 1 and 512 and match [A-Za-z0-9/_+=.@-]+`);
     }
     const value = secretValue(input, false);
     const token = clientToken(input.ClientRequestToken);
@@ -193,7 +178,7 @@ export class SecretsManagerEmulator {
       // A retried CreateSecret (same token, same value) is answered as the first one was.
       const first = existing.versions[0];
       if (value && token !== undefined && first?.id === token && sameValue(first, value)) return { ARN: existing.arn, Name: name, VersionId: first.id };
-      throw new ApiError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
+      throw new AwsJsonError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
     }
     const now = epochSeconds();
     const secret: StoredSecret = { name, arn: `${this.arnPrefix}${name}-${suffix()}`, createdDate: now, versions: [] };
@@ -208,17 +193,17 @@ export class SecretsManagerEmulator {
     const secret = this.require(input.SecretId);
     const versionId = input.VersionId;
     const stage = input.VersionStage;
-    if (versionId !== undefined && typeof versionId !== "string") throw new ApiError("ValidationException", "VersionId must be a string.");
-    if (stage !== undefined && typeof stage !== "string") throw new ApiError("ValidationException", "VersionStage must be a string.");
+    if (versionId !== undefined && typeof versionId !== "string") throw new AwsJsonError("ValidationException", "VersionId must be a string.");
+    if (stage !== undefined && typeof stage !== "string") throw new AwsJsonError("ValidationException", "VersionStage must be a string.");
     let version: SecretVersion | undefined;
     if (versionId !== undefined) {
       version = secret.versions.find((candidate) => candidate.id === versionId);
-      if (!version) throw new ApiError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
-      if (stage !== undefined && !version.stages.includes(stage)) throw new ApiError("InvalidRequestException", `You provided a VersionStage that is not associated to the provided VersionId.`);
+      if (!version) throw new AwsJsonError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+      if (stage !== undefined && !version.stages.includes(stage)) throw new AwsJsonError("InvalidRequestException", `You provided a VersionStage that is not associated to the provided VersionId.`);
     } else {
       const label = stage ?? "AWSCURRENT";
       version = secret.versions.find((candidate) => candidate.stages.includes(label));
-      if (!version) throw new ApiError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for staging label: ${label}`);
+      if (!version) throw new AwsJsonError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for staging label: ${label}`);
     }
     return {
       ARN: secret.arn,
@@ -236,7 +221,7 @@ export class SecretsManagerEmulator {
     const token = clientToken(input.ClientRequestToken);
     const retried = token === undefined ? undefined : secret.versions.find((version) => version.id === token);
     if (retried) {
-      if (!sameValue(retried, value)) throw new ApiError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+      if (!sameValue(retried, value)) throw new AwsJsonError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
       return { ARN: secret.arn, Name: secret.name, VersionId: retried.id, VersionStages: [...retried.stages] };
     }
     for (const version of secret.versions) {
@@ -250,10 +235,10 @@ export class SecretsManagerEmulator {
 
   private require(secretId: unknown): StoredSecret {
     if (typeof secretId !== "string" || secretId.length < 1 || secretId.length > 2048) {
-      throw new ApiError("ValidationException", "1 validation error detected: Value at 'secretId' failed to satisfy constraint: Member must have length between 1 and 2048");
+      throw new AwsJsonError("ValidationException", "1 validation error detected: Value at 'secretId' failed to satisfy constraint: Member must have length between 1 and 2048");
     }
     const secret = this.find(secretId);
-    if (!secret) throw new ApiError("ResourceNotFoundException", NOT_FOUND);
+    if (!secret) throw new AwsJsonError("ResourceNotFoundException", NOT_FOUND);
     return secret;
   }
 
@@ -269,30 +254,30 @@ export class SecretsManagerEmulator {
 /** The value of a Create/PutSecretValue request: one of SecretString and SecretBinary (required when `required`). */
 function secretValue(input: Record<string, unknown>, required: boolean): { secretString: string } | { secretBinary: string } | undefined {
   const { SecretString: text, SecretBinary: binary } = input;
-  if (text !== undefined && binary !== undefined) throw new ApiError("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.");
+  if (text !== undefined && binary !== undefined) throw new AwsJsonError("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.");
   if (text === undefined && binary === undefined) {
-    if (required) throw new ApiError("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
+    if (required) throw new AwsJsonError("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
     return undefined;
   }
   if (text !== undefined) {
-    if (typeof text !== "string") throw new ApiError("SerializationException", "SecretString must be a string.");
+    if (typeof text !== "string") throw new AwsJsonError("SerializationException", "SecretString must be a string.");
     if (Buffer.byteLength(text, "utf8") > MAX_SECRET_BYTES) throw tooLong("secretString");
     return { secretString: text };
   }
-  if (typeof binary !== "string") throw new ApiError("SerializationException", "SecretBinary must be base64 text.");
+  if (typeof binary !== "string") throw new AwsJsonError("SerializationException", "SecretBinary must be base64 text.");
   if (Buffer.from(binary, "base64").length > MAX_SECRET_BYTES) throw tooLong("secretBinary");
   return { secretBinary: binary };
 }
 
-function tooLong(member: string): ApiError {
-  return new ApiError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SECRET_BYTES}`);
+function tooLong(member: string): AwsJsonError {
+  return new AwsJsonError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SECRET_BYTES}`);
 }
 
 /** ClientRequestToken (the SDK fills it with a UUID): 32-64 characters, used as the version id. */
 function clientToken(token: unknown): string | undefined {
   if (token === undefined) return undefined;
   if (typeof token !== "string" || token.length < 32 || token.length > 64) {
-    throw new ApiError("ValidationException", "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64");
+    throw new AwsJsonError("ValidationException", "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64");
   }
   return token;
 }
@@ -310,12 +295,3 @@ function epochSeconds(): number {
   return Date.now() / 1000;
 }
 
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text || "{}") as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new ApiError("SerializationException", "The request body is not a JSON object.");
-}
