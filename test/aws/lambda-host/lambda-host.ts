@@ -44,7 +44,7 @@ export class FunctionError extends Error {
 
 /**
  * A Lambda execution environment on the bed: a child process that loads the synthesized bundle
- * once (the cold start), takes invocations over IPC and reads the bed's clock (`bed-time.cjs`).
+ * once (the cold start), takes invocations over IPC and reads the bed's clock (`bed-time-preload.cjs`).
  * `crash()` kills it like a Lambda that hit its timeout or ran out of memory mid-batch; the next
  * invocation starts a fresh environment, as Lambda would.
  */
