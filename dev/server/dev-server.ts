@@ -39,12 +39,8 @@ async function handle(router: Router, policy: SitePolicy, req: IncomingMessage, 
     // Before routing and before the body is read: a refused page learns nothing, not even 404s.
     guardSite(method, req.headers, policy);
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (!("handler" in router.match(method, url.pathname))) {
-      response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers: {}, body: "" });
-    } else {
-      const body = await readBody(req);
-      response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, body });
-    }
+    const headers = req.headers as Record<string, string | undefined>;
+    response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers, body: () => readBody(req) });
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     response = errorResponse(error);

@@ -7,8 +7,11 @@ export interface RawApiRequest {
   path: string;
   query: URLSearchParams;
   headers: Record<string, string | undefined>;
-  /** Raw body text (signatures and JSON errors need the exact bytes). */
-  body: string;
+  /**
+   * Raw body text (signatures and JSON errors need the exact bytes), or how to read it: a
+   * listener reads it only once the route is known, so an unknown path is not read at all.
+   */
+  body: string | (() => Promise<string>);
 }
 
 /**
@@ -23,7 +26,8 @@ export async function handleApiRequest(router: Router, request: RawApiRequest): 
       const status = match.pathExists ? 405 : 404;
       throw new HttpError(status, `${status === 405 ? "method not allowed" : "not found"}: ${request.method} ${request.path}`);
     }
-    return await match.handler({ ...request, params: match.params });
+    const body = typeof request.body === "string" ? request.body : await request.body();
+    return await match.handler({ ...request, body, params: match.params });
   } catch (error) {
     const mapped = errorResponse(error);
     // Deliberate errors (a 502 from an unreachable app) are answered; anything else is a bug.
