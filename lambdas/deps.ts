@@ -1,9 +1,10 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { FerryError, type FunctionCaller } from "../core";
 import { createAwsEngine, sameConnection, type AwsEngine } from "../adapters/aws/aws-engine";
 import { functionUrlSigner, lambdaEnvCredentials } from "../adapters/aws/sigv4-signer";
 import { HttpFunctionCaller } from "../adapters/http/function-caller";
 import { readLambdaConfig, type LambdaConfig } from "./environment";
-import { createTelemetry, telemetryObserver, type Telemetry } from "./telemetry";
+import { createTelemetry, METRICS, telemetryObserver, type Telemetry } from "./telemetry";
 
 /** What a Ferry Lambda handler is built from. Tests build it on the offline test bed. */
 export interface LambdaDeps {
@@ -48,6 +49,8 @@ export function awsDeps(env: NodeJS.ProcessEnv, options: LambdaDepsOptions = {})
     clock,
     settings: { env: config.stage, payloadThresholdBytes: config.payloadThresholdBytes },
     observer: telemetryObserver(telemetry),
+    // How late timer firings arrive: Scheduler's minute granularity and the SQS delay show here.
+    consumer: { onFiring: (firing, now) => telemetry.metrics.addMetric(METRICS.timerLateness, MetricUnit.Milliseconds, Math.max(0, now - firing.at)) },
     instrumentClient: (client) => telemetry.tracer.captureAWSv3Client(client),
   });
   return { config, engine, telemetry };

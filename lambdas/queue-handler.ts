@@ -7,8 +7,6 @@ import { METRICS, type Telemetry } from "./telemetry";
 export interface QueueHandlerDeps {
   telemetry: Telemetry;
   consume(records: readonly SqsRecord[]): Promise<SqsBatchResponse>;
-  /** Extra metrics of each record before it is handled (the timer Lambda's lateness). */
-  measure?(record: SqsRecord, now: number): void;
 }
 
 /**
@@ -19,13 +17,12 @@ export interface QueueHandlerDeps {
  */
 export function makeQueueHandler(deps: () => Promise<QueueHandlerDeps>): (event: Pick<SQSEvent, "Records">) => Promise<SqsBatchResponse> {
   return async (event) => {
-    const { telemetry, consume, measure } = await deps();
+    const { telemetry, consume } = await deps();
     const records = event.Records as unknown as SqsRecord[];
     const now = Date.now();
     for (const record of records) {
       const sent = Number(record.attributes.SentTimestamp);
       if (Number.isFinite(sent) && sent > 0) telemetry.metrics.addMetric(METRICS.queueLag, MetricUnit.Milliseconds, Math.max(0, now - sent));
-      measure?.(record, now);
     }
     try {
       const response = await consume(records);

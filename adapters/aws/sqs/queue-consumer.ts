@@ -1,5 +1,6 @@
 import { dropJob, handleJob, jobRunId, type Delivery, type EngineDeps, type Job } from "../../../core";
 import type { AwsTimers } from "../timers/aws-timers";
+import type { TimerFiring } from "./queue-message";
 import { processSqsBatch, type SqsBatchOptions, type SqsBatchResponse, type SqsRecord } from "./sqs-batch";
 
 /** How the consumer of Ferry's queues behaves. */
@@ -16,6 +17,8 @@ export interface QueueConsumerOptions {
   attempts?: SqsBatchOptions["attempts"];
   /** Brings failed messages back sooner than the visibility timeout (see `visibilityBackoff`). */
   retryLater?: SqsBatchOptions["retryLater"];
+  /** Told of each timer firing as it arrives, before it is acted on (the timer Lambda's lateness metric). Must not throw. */
+  onFiring?: (firing: TimerFiring, now: number) => void;
 }
 
 /**
@@ -32,7 +35,11 @@ export function queueConsumer(deps: EngineDeps, timers: AwsTimers, options: Queu
   return (records) =>
     processSqsBatch(
       records,
-      (message, delivery) => ("timer" in message ? timers.fire(message.timer) : handle(deps, message.job, { redelivered: delivery.redelivered })),
+      (message, delivery) => {
+        if (!("timer" in message)) return handle(deps, message.job, { redelivered: delivery.redelivered });
+        options.onFiring?.(message.timer, deps.clock.now());
+        return timers.fire(message.timer);
+      },
       {
         maxDeliveries: options.maxDeliveries ?? 8,
         // Only a run's job is given up (its run fails with the error). A firing (a lost one is a
