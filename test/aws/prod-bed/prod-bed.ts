@@ -89,6 +89,11 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
   const secrets = await SecretsManagerEmulator.start();
   const scheduler = new SchedulerEmulator({
     clock,
+    // Schedules fire only from the jump listener below, once the SQS server has jumped too. A
+    // background poll could fire in the middle of a jump: its message would reach an SQS server
+    // still days behind, stamped with the old time, and the server's own catch-up would then run
+    // the message's 4-day retention timer in the same tick and delete it (a lost timer).
+    pollMs: 0,
     firingOffsetMs: 59_000,
     deliver: async (target) => {
       for (let copy = faults.duplicates ? 2 : 1; copy > 0; copy--) {
