@@ -33,7 +33,11 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
   const observer = createLogObserver(print, !options.quiet);
   const caller = new HttpFunctionCaller({ signingKey: options.signingKey, serverKind: "dev" });
   // Crash tests only: undefined (and nothing wrapped) unless FERRY_TEST_PAUSE_AT is set.
-  const pausing = pausePointFromEnv(process.env, (line) => process.stderr.write(`${line}\n`));
+  const pausing = pausePointFromEnv(process.env, (line) => {
+    // The test kills the process on this line: what was written before the point must be on disk.
+    engine.commit();
+    process.stderr.write(`${line}\n`);
+  });
   const engine = createLocalEngine({
     database: options.database,
     caller,
@@ -57,9 +61,12 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
       virtualClock,
       idle: () => engine.idle(),
     },
-    (message, error) => observer.problem?.(message, error),
-    // The bound name is how clients reach it; localhost and IP addresses are always accepted.
-    { allowedHosts: [options.host.toLowerCase(), ...(options.allowedHosts ?? [])] },
+    {
+      onProblem: (message, error) => observer.problem?.(message, error),
+      commit: () => engine.commit(),
+      // The bound name is how clients reach it; localhost and IP addresses are always accepted.
+      policy: { allowedHosts: [options.host.toLowerCase(), ...(options.allowedHosts ?? [])] },
+    },
   );
   try {
     await new Promise<void>((resolve, reject) => {

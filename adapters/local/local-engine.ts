@@ -13,6 +13,7 @@ import {
   type FunctionCaller,
 } from "../../core";
 import { openDatabase } from "./sqlite/database";
+import { GroupCommit } from "./sqlite/group-commit";
 import { createSqliteStores } from "./sqlite/sqlite-stores";
 import { SqliteSweeper } from "./sqlite/sqlite-sweeper";
 import { QueueEventBus } from "./queue-event-bus";
@@ -47,6 +48,12 @@ export interface LocalEngine {
   deps: EngineDeps;
   queue: SqliteJobQueue;
   db: Database.Database;
+  /**
+   * Commits the writes made so far (they are grouped per turn of the event loop, see
+   * `GroupCommit`). Call it before anything that depends on them leaves the process, such as an
+   * HTTP response; calls to functions already do.
+   */
+  commit(): void;
   /** Starts executing queued work (including work left by a previous process). */
   start(): void;
   /** Resolves once nothing is running or due now. */
@@ -68,6 +75,13 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
   const clock = options.clock ?? new SystemClock();
   const observer = options.observer ?? {};
   const handle = options.handle ?? handleJob;
+  // Before the stores prepare their statements, so their writes join the groups.
+  const group = new GroupCommit(db, {
+    onFailure: (error) => {
+      observer.problem?.("stopping: a database commit failed", error);
+      throw error;
+    },
+  });
   const stores = createSqliteStores(db);
   const queue = new SqliteJobQueue(db, clock, observer, { concurrency: options.concurrency });
   const deps: EngineDeps = {
@@ -77,7 +91,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     queue,
     timers: queue,
     bus: new QueueEventBus(queue),
-    caller: options.caller,
+    caller: committingFirst(options.caller, group),
     catalog: new FunctionCatalog(stores.apps, () => clock.now()),
     observer,
     settings: { ...defaultSettings, ...options.settings },
@@ -97,6 +111,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     deps,
     queue,
     db,
+    commit: () => group.commit(),
     start: () => {
       queue.start(
         (job, delivery) => handle(deps, job, delivery),
@@ -110,7 +125,18 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
       closed = true;
       cancelSweep();
       await queue.stop();
+      group.commit();
       db.close();
+    },
+  };
+}
+
+/** The app is outside the process: what it is told (the memo, the run's state) must be committed. */
+function committingFirst(caller: FunctionCaller, group: GroupCommit): FunctionCaller {
+  return {
+    call: (...args) => {
+      group.commit();
+      return caller.call(...args);
     },
   };
 }

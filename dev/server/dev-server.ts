@@ -17,35 +17,57 @@ export function buildRouter(context: DevContext): Router {
   return router;
 }
 
+/** What the dev server's listener needs besides the routes' context. */
+export interface DevListenerOptions {
+  /** Reports a request that failed with a 500. */
+  onProblem: (message: string, error: unknown) => void;
+  /**
+   * Makes the engine's writes so far durable (`LocalEngine.commit`); called before every
+   * response, so an answer such as "event accepted" is never sent for a write a crash could
+   * still lose.
+   */
+  commit: () => void;
+  /** @default only localhost and IP addresses as `Host` */
+  policy?: SitePolicy;
+}
+
 /**
  * The dev server's HTTP listener. Errors become JSON `{error, status}` with a 4xx for bad input
  * (nothing of a rejected request is stored) and a 500 for bugs, which are also reported.
  * Requests another web site could have made are refused first (see `guardSite`).
  */
-export function createDevHttpServer(context: DevContext, onProblem: (message: string, error: unknown) => void, policy: SitePolicy = { allowedHosts: [] }): Server {
+export function createDevHttpServer(context: DevContext, { onProblem, commit, policy = { allowedHosts: [] } }: DevListenerOptions): Server {
   const router = buildRouter(context);
   return createServer((req, res) => {
-    handle(router, policy, req, res).catch((error: unknown) => {
-      onProblem(`${req.method} ${req.url} failed`, error);
-      if (!res.headersSent) send(res, INTERNAL_ERROR_RESPONSE);
-    });
+    handle(router, policy, req)
+      .catch((error: unknown): ApiResponse => {
+        onProblem(`${req.method} ${req.url} failed`, error);
+        return INTERNAL_ERROR_RESPONSE;
+      })
+      .then((response) => {
+        // What the answer reports (an event accepted, a run cancelled) must survive a crash.
+        commit();
+        send(res, response);
+      })
+      .catch((error: unknown) => {
+        onProblem(`${req.method} ${req.url} failed`, error);
+        if (!res.headersSent) send(res, INTERNAL_ERROR_RESPONSE);
+      });
   });
 }
 
-async function handle(router: Router, policy: SitePolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(router: Router, policy: SitePolicy, req: IncomingMessage): Promise<ApiResponse> {
   const method = req.method ?? "GET";
-  let response: ApiResponse;
   try {
     // Before routing and before the body is read: a refused page learns nothing, not even 404s.
     guardSite(method, req.headers, policy);
     const url = new URL(req.url ?? "/", "http://localhost");
     const headers = req.headers as Record<string, string | undefined>;
-    response = await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers, body: () => readBody(req) });
+    return await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers, body: () => readBody(req) });
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    response = errorResponse(error);
+    return errorResponse(error);
   }
-  send(res, response);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

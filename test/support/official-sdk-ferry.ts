@@ -55,7 +55,7 @@ export async function startOfficialSdkFerry(build: (inngest: OfficialClient) => 
   const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   const api = createDevHttpServer(
     { deps: engine.deps, syncApp: (url) => syncApp(url), virtualClock: clock, idle: () => engine.idle() },
-    (message, error) => options.observer?.problem?.(message, error),
+    { onProblem: (message, error) => options.observer?.problem?.(message, error), commit: () => engine.commit() },
   );
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;

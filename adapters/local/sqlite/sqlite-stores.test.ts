@@ -16,6 +16,7 @@ import {
   describeWaitStoreContract,
 } from "../../contract";
 import { openDatabase, type SqliteDatabase } from "./database";
+import { GroupCommit } from "./group-commit";
 import { createSqliteStores } from "./sqlite-stores";
 
 const opened: SqliteDatabase[] = [];
@@ -24,6 +25,14 @@ const opened: SqliteDatabase[] = [];
 function fresh() {
   const db = openDatabase(":memory:");
   opened.push(db);
+  return createSqliteStores(db);
+}
+
+/** The same, with writes grouped into one transaction per turn, as the local engine runs them. */
+function freshGrouped() {
+  const db = openDatabase(":memory:");
+  opened.push(db);
+  new GroupCommit(db);
   return createSqliteStores(db);
 }
 
@@ -39,6 +48,10 @@ describeFlowStateStoreContract("sqlite", () => fresh().flow);
 describeBacklogStoreContract("sqlite", () => fresh().backlog);
 describeSkipStoreContract("sqlite", () => fresh().skips);
 describePayloadStoreContract("sqlite", () => fresh().payloads);
+// Conflicts and "create if absent" must hold inside an open group too (transactions nest as savepoints).
+describeRunStoreContract("sqlite, grouped commits", () => freshGrouped().runs);
+describeFlowStateStoreContract("sqlite, grouped commits", () => freshGrouped().flow);
+describeEventStoreContract("sqlite, grouped commits", () => freshGrouped().events);
 
 describe("sqlite database file", () => {
   const dir = mkdtempSync(join(tmpdir(), "ferry-sqlite-"));
