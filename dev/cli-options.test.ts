@@ -2,11 +2,11 @@ import { parseDevOptions } from "./cli-options";
 
 describe("ferry dev options", () => {
   it("defaults to 127.0.0.1:8288 with the database in .ferry/dev.db", () => {
-    expect(parseDevOptions([])).toMatchObject({ port: 8288, host: "127.0.0.1", allowedHosts: [], database: ".ferry/dev.db", urls: [], example: false, virtualClock: false, quiet: false });
+    expect(parseDevOptions([])).toMatchObject({ port: 8288, host: "127.0.0.1", allowedHosts: [], database: ".ferry/dev.db", urls: [], example: false, virtualClock: false, checkpointing: true, quiet: false });
   });
 
   it("reads every option", () => {
-    const options = parseDevOptions(["--port", "9000", "--host", "0.0.0.0", "--allowed-host", "Ferry", "--allowed-host", "dev.example.test", "--in-memory", "-u", "http://a/api", "--url", "https://b/api", "--example", "--virtual-clock", "--signing-key", "signkey-test-aa", "--event-key", "k", "--retry-base", "2s", "--quiet"]);
+    const options = parseDevOptions(["--port", "9000", "--host", "0.0.0.0", "--allowed-host", "Ferry", "--allowed-host", "dev.example.test", "--in-memory", "-u", "http://a/api", "--url", "https://b/api", "--example", "--virtual-clock", "--signing-key", "signkey-test-aa", "--event-key", "k", "--retry-base", "2s", "--no-checkpointing", "--quiet"]);
     expect(options).toEqual({
       port: 9000,
       host: "0.0.0.0",
@@ -18,6 +18,7 @@ describe("ferry dev options", () => {
       signingKey: "signkey-test-aa",
       eventKey: "k",
       retryBaseMs: 2000,
+      checkpointing: false,
       quiet: true,
     });
   });

@@ -19,6 +19,12 @@ export interface DevOptions {
   eventKey?: string;
   /** First retry delay (ms); small values make local retries quick. */
   retryBaseMs?: number;
+  /**
+   * Let SDKs run many steps per call and report each through the checkpoint API (`ctx.fn_id`
+   * sent); `--no-checkpointing` keeps one step per call, as a deployment without it runs.
+   * @default true
+   */
+  checkpointing?: boolean;
   quiet: boolean;
 }
 
@@ -36,6 +42,7 @@ export const usage = `Usage: ferry dev [options]
   --signing-key <key>   sign calls to apps and require it on /fn/register
   --event-key <key>     accept only this event key on POST /e/:key
   --retry-base <dur>    first retry delay, e.g. 1s (default 10s)
+  --no-checkpointing    one step per call: SDKs do not report steps as they go
   --quiet               log only retries, failures and problems
 `;
 
@@ -55,6 +62,7 @@ export function parseDevOptions(argv: string[]): DevOptions {
       "signing-key": { type: "string" },
       "event-key": { type: "string" },
       "retry-base": { type: "string" },
+      "no-checkpointing": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
     strict: true,
@@ -76,6 +84,7 @@ export function parseDevOptions(argv: string[]): DevOptions {
     signingKey: values["signing-key"],
     eventKey: values["event-key"],
     retryBaseMs: values["retry-base"] === undefined ? undefined : durationOption("--retry-base", values["retry-base"]),
+    checkpointing: !values["no-checkpointing"],
     quiet: values.quiet,
   };
 }

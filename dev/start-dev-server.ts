@@ -43,7 +43,10 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
     caller,
     clock: virtualClock,
     observer,
-    settings: options.retryBaseMs === undefined ? {} : { retryBaseDelay: options.retryBaseMs },
+    settings: {
+      ...(options.retryBaseMs === undefined ? {} : { retryBaseDelay: options.retryBaseMs }),
+      ...(options.checkpointing === false ? { checkpointing: false } : {}),
+    },
     ...(pausing ? { handle: pausing.handle } : {}),
   });
   try {

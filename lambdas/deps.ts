@@ -47,7 +47,7 @@ export function awsDeps(env: NodeJS.ProcessEnv, options: LambdaDepsOptions = {})
     connections: connection,
     caller,
     clock,
-    settings: { env: config.stage, payloadThresholdBytes: config.payloadThresholdBytes },
+    settings: { env: config.stage, payloadThresholdBytes: config.payloadThresholdBytes, checkpointing: config.checkpointing },
     observer: telemetryObserver(telemetry),
     // How late timer firings arrive: Scheduler's minute granularity and the SQS delay show here.
     consumer: { onFiring: (firing, now) => telemetry.metrics.addMetric(METRICS.timerLateness, MetricUnit.Milliseconds, Math.max(0, now - firing.at)) },

@@ -18,7 +18,7 @@ const complete = {
 describe("readLambdaConfig", () => {
   it("reads the stack's environment, with defaults for the sizes", () => {
     const config = readLambdaConfig(complete);
-    expect(config).toMatchObject({ stage: "prod", region: "us-east-1", payloadThresholdBytes: 65536, callTimeoutMs: 290_000, resources: { table: "t", busName: "ferry-prod" } });
+    expect(config).toMatchObject({ stage: "prod", region: "us-east-1", payloadThresholdBytes: 65536, checkpointing: true, callTimeoutMs: 290_000, resources: { table: "t", busName: "ferry-prod" } });
     expect(config.resources.routeQueueUrl).toBeUndefined();
     expect(readLambdaConfig({ ...complete, FERRY_ROUTE_QUEUE_URL: "https://sqs/route" }).resources.routeQueueUrl).toBe("https://sqs/route");
   });
@@ -26,6 +26,12 @@ describe("readLambdaConfig", () => {
   it("names every missing variable at once", () => {
     const { FERRY_TABLE: _table, FERRY_BUCKET: _bucket, ...partial } = complete;
     expect(() => readLambdaConfig(partial)).toThrow("Ferry Lambda misconfigured: missing environment variables FERRY_TABLE, FERRY_BUCKET");
+  });
+
+  it("reads the checkpointing switch, refusing anything but true or false", () => {
+    expect(readLambdaConfig({ ...complete, FERRY_CHECKPOINTING: "false" }).checkpointing).toBe(false);
+    expect(readLambdaConfig({ ...complete, FERRY_CHECKPOINTING: "true" }).checkpointing).toBe(true);
+    expect(() => readLambdaConfig({ ...complete, FERRY_CHECKPOINTING: "off" })).toThrow('FERRY_CHECKPOINTING must be true or false (got "off")');
   });
 
   it("refuses a size that is not a positive integer", () => {

@@ -8,6 +8,8 @@ export interface LambdaConfig {
   signingKeySecretArn: string;
   eventKeySecretArn: string;
   payloadThresholdBytes: number;
+  /** SDKs may report steps through the checkpoint API (`FERRY_CHECKPOINTING`, default on). */
+  checkpointing: boolean;
   /** How long the executor waits for an app's answer (ms). */
   callTimeoutMs: number;
 }
@@ -54,8 +56,16 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv): LambdaConfig {
     signingKeySecretArn: value("signingKeySecretArn"),
     eventKeySecretArn: value("eventKeySecretArn"),
     payloadThresholdBytes: positiveInteger(env, "FERRY_PAYLOAD_THRESHOLD_BYTES", 64 * 1024),
+    checkpointing: flag(env, "FERRY_CHECKPOINTING", true),
     callTimeoutMs: positiveInteger(env, "FERRY_CALL_TIMEOUT_MS", 290_000),
   };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new Error(`Ferry Lambda misconfigured: ${name} must be true or false (got ${JSON.stringify(raw)})`);
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -6,6 +6,8 @@ import type { EngineResources } from "./engine-resources";
 export interface EngineEnvironmentOptions {
   /** Payloads above this size go to S3. */
   readonly payloadThresholdBytes: number;
+  /** Whether SDKs may report steps through the checkpoint API. */
+  readonly checkpointing: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export function engineEnvironment(resources: EngineResources, options: EngineEnv
     FERRY_SIGNING_KEY_SECRET_ARN: secrets.signingKey.secretArn,
     FERRY_EVENT_KEY_SECRET_ARN: secrets.eventKey.secretArn,
     FERRY_PAYLOAD_THRESHOLD_BYTES: String(options.payloadThresholdBytes),
+    FERRY_CHECKPOINTING: String(options.checkpointing),
     POWERTOOLS_SERVICE_NAME: "ferry",
     POWERTOOLS_METRICS_NAMESPACE: "Ferry",
     POWERTOOLS_LOG_LEVEL: "INFO",

@@ -50,6 +50,14 @@ export interface FerryEngineProps {
    */
   readonly payloadThresholdBytes?: number;
   /**
+   * Let SDKs run many steps in one call and report each finished step to the REST API's
+   * checkpoint endpoint (on the api Lambda), instead of one executor call per step. Turn it off
+   * when your apps cannot reach the REST API URL (`INNGEST_BASE_URL`): each report would be
+   * retried before the SDK falls back. See docs/operations.md, "Cost".
+   * @default true
+   */
+  readonly checkpointing?: boolean;
+  /**
    * Topic every alarm notifies (on alarm and back to OK).
    * @default - alarms only change state
    */
@@ -121,6 +129,7 @@ export function resolveEngineProps(props: FerryEngineProps = {}): ResolvedEngine
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     payloadRetentionDays: props.payloadRetentionDays ?? 30,
     payloadThresholdBytes: props.payloadThresholdBytes ?? 65536,
+    checkpointing: props.checkpointing ?? true,
     executorTimeout: props.executorTimeout ?? Duration.minutes(5),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     deletionProtection: props.deletionProtection ?? true,

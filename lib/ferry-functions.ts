@@ -24,6 +24,8 @@ export interface FerryFunctionsProps {
   readonly executorConcurrency?: number;
   /** Payloads above this size go to S3. */
   readonly payloadThresholdBytes: number;
+  /** Whether SDKs may report steps through the checkpoint API. */
+  readonly checkpointing: boolean;
   /** Retention of every function's log group. */
   readonly logRetention: logs.RetentionDays;
   /** What happens to the log groups when they leave the stack. */
@@ -42,7 +44,7 @@ export class FerryFunctions extends Construct {
   constructor(scope: Construct, id: string, props: FerryFunctionsProps) {
     super(scope, id);
     const { resources } = props;
-    const shared = engineEnvironment(resources, { payloadThresholdBytes: props.payloadThresholdBytes });
+    const shared = engineEnvironment(resources, { payloadThresholdBytes: props.payloadThresholdBytes, checkpointing: props.checkpointing });
     const functions = {} as Record<EngineFunctionName, EngineFunction>;
     for (const name of ENGINE_FUNCTION_NAMES) {
       const spec: EngineFunctionSpec = ENGINE_FUNCTION_SPECS[name];

@@ -1,9 +1,18 @@
 import type { FunctionRecord } from "../model/app";
-import type { Job } from "../model/job";
+import { jobId, type Job } from "../model/job";
 import type { RunRecord } from "../model/run";
 
 /** A call job: discovery (`stepId` absent) or execution of one planned step. */
 export type CallJob = Extract<Job, { type: "call" }>;
+
+/**
+ * The call's identity apart from how it was queued: a call woken from a concurrency backlog is
+ * the same call as the one parked. Names its concurrency lease and its checkpoint session, and
+ * is sent to the SDK as `ctx.qi_id`, which the SDK echoes in its checkpoints.
+ */
+export function callSessionId(job: CallJob): string {
+  return jobId({ ...job, parked: undefined });
+}
 
 /** What the outcome handlers need to know about the call. */
 export interface CallContext {

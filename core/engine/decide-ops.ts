@@ -2,7 +2,7 @@ import { serializeError, type SerializedError } from "../errors";
 import { backoffDelay } from "../execution/retry-policy";
 import type { RunRecord, WaitingReason } from "../model/run";
 import { opLabel, type WireOp } from "../protocol/opcodes";
-import type { CallContext } from "./call-context";
+import { callSessionId, type CallContext } from "./call-context";
 import { readStartOp, type StartOp } from "./start-op";
 import type { StepIdentity } from "./step-mutation";
 
@@ -82,6 +82,7 @@ export interface OpsDecision {
  */
 export function decideOps(current: RunRecord, plan: OpsPlan, context: CallContext, now: number): OpsDecision {
   const { job } = context;
+  const reached = current.stack.length;
   let advanced = false;
   for (const { identity } of plan.completions) {
     delete current.pending[identity.id];
@@ -97,7 +98,10 @@ export function decideOps(current: RunRecord, plan: OpsPlan, context: CallContex
   const started = plan.starts.filter(({ identity }) => !(identity.id in current.pending) && !current.stack.includes(identity.id));
   for (const start of started) current.pending[start.identity.id] = start.pending;
   if (job.stepId === undefined) {
-    current.discovered = job.position ?? context.run.stack.length;
+    // A call that checkpointed its steps answers for where it got to, not where it started.
+    const checkpointed = current.checkpointedBy !== undefined && current.checkpointedBy === callSessionId(job);
+    current.discovered = checkpointed ? reached : (job.position ?? context.run.stack.length);
+    if (checkpointed) delete current.checkpointedBy;
     delete current.discoveryRetry;
   }
   current.parallel = Object.keys(current.pending).length > 1;

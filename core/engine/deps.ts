@@ -43,6 +43,16 @@ export interface EngineSettings {
    * a batch's events and a run's output. Keeps every record well under DynamoDB's 400 KB item limit.
    */
   payloadThresholdBytes: number;
+  /**
+   * Lets an SDK run many steps in one discovery call, reporting each through the checkpoint
+   * API (`ctx.fn_id` is sent only when on). Fewer calls per step; see docs/architecture.md.
+   */
+  checkpointing: boolean;
+  /**
+   * Largest call body sent with the memo and events inline (bytes, as UTF-16 length); above it
+   * the call says `ctx.use_api` and the SDK reads them from the API. Function URLs take 6 MB.
+   */
+  callBodyLimitBytes: number;
 }
 
 /** Defaults used in production and by `ferry dev`. */
@@ -54,6 +64,8 @@ export const defaultSettings: EngineSettings = {
   leaseMs: 6 * 60 * 1000,
   clockSkewMs: 5000,
   payloadThresholdBytes: 64 * 1024,
+  checkpointing: true,
+  callBodyLimitBytes: 4 * 1024 * 1024,
 };
 
 /** Everything a use case needs, passed explicitly: `(deps, input) => Promise<Outcome>`. */

@@ -23,6 +23,7 @@ export function endRun(run: RunRecord, ending: StoredEnding, now: number): RunRe
   run.parallel = false;
   run.waiting = undefined;
   delete run.discoveryRetry;
+  delete run.checkpointedBy;
   if (ending.status === "Completed") {
     if (ending.outputRef) run.outputRef = ending.outputRef;
     else run.output = ending.output;

@@ -7,7 +7,7 @@ import { isTerminal, type RunRecord } from "../model/run";
 import { buildCallRequest, callUrl } from "../protocol/call-request";
 import { acquireSlots, backlogEntryId, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
 import { applyOps } from "./apply-ops";
-import type { CallContext, CallJob } from "./call-context";
+import { callSessionId, type CallContext, type CallJob } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
@@ -28,7 +28,7 @@ export async function executeCall(deps: EngineDeps, job: CallJob, redelivered = 
   const fn = await deps.catalog.get(run.functionId);
   const slots = fn ? concurrencySlots(fn, fn.flow, run.events[0] as FerryEvent) : [];
   // The lease is named by the job, so a redelivered job finds its own lease instead of taking a second slot.
-  const leaseId = slots.length ? jobId({ ...job, parked: undefined }) : undefined;
+  const leaseId = slots.length ? callSessionId(job) : undefined;
   if (isTerminal(run.status) || (await isStale(deps, run, job))) {
     if (redelivered && leaseId) await giveBack(deps, slots, leaseId);
     return;
@@ -60,10 +60,15 @@ async function giveBack(deps: EngineDeps, slots: ConcurrencySlot[], leaseId: str
 /**
  * A call that no longer matches the run: a discovery for a position the run has left or
  * already discovered, or a step that finished, is no longer pending, or moved to another
- * attempt. Dropping it is what keeps two calls from both running the next step inline.
+ * attempt. Dropping it is what keeps two calls from both running the next step inline. A
+ * discovery call that checkpointed its way past its position still owns the run: delivered
+ * again (its worker died), it calls again from the steps reported so far.
  */
 async function isStale(deps: EngineDeps, run: RunRecord, job: CallJob): Promise<boolean> {
-  if (job.stepId === undefined) return job.position !== undefined && (run.stack.length !== job.position || run.discovered === job.position);
+  if (job.stepId === undefined) {
+    if (run.checkpointedBy !== undefined) return run.checkpointedBy !== callSessionId(job);
+    return job.position !== undefined && (run.stack.length !== job.position || run.discovered === job.position);
+  }
   const op = run.pending[job.stepId];
   if (!op || op.kind !== "step" || (op.attempt !== undefined && op.attempt !== job.attempt)) return true;
   return (await deps.runs.getStep(run.id, job.stepId))?.memo !== undefined;
@@ -78,7 +83,7 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
   const memo: Record<string, unknown> = {};
   for (const step of steps) if (step.memo) memo[step.id] = step.memo.value;
   const callStart = deps.clock.now();
-  const body = buildCallRequest({
+  const request = {
     runId: run.id,
     env: deps.settings.env,
     events: await runEvents(deps, run),
@@ -88,9 +93,13 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
     attempt: job.attempt,
     maxAttempts: fn.retries + 1,
     disableImmediateExecution: Object.keys(run.pending).some((id) => id !== job.stepId),
-    queueItemId: jobId(job),
-  });
-  const outcome = await callFunction(deps, fn, run, job, JSON.stringify(body));
+    queueItemId: callSessionId(job),
+    checkpointAs: deps.settings.checkpointing ? fn.id : undefined,
+  };
+  let body = JSON.stringify(buildCallRequest(request));
+  // Too large to send (a function URL takes 6 MB): the SDK reads memo and events from the API.
+  if (body.length > deps.settings.callBodyLimitBytes) body = JSON.stringify(buildCallRequest({ ...request, useApi: true }));
+  const outcome = await callFunction(deps, fn, run, job, body);
   await applyOutcome(deps, outcome, { run, fn, job, callStart });
 }
 

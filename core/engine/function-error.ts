@@ -1,11 +1,14 @@
 import { boundedError } from "../errors";
 import type { CallOutcome } from "../execution/call-outcome";
 import { backoffDelay } from "../execution/retry-policy";
-import type { CallContext } from "./call-context";
+import { callSessionId, type CallContext } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { transitionRun } from "./run-transition";
 import { mutateStep } from "./step-mutation";
+
+/** The error an SDK answers with after the engine refused its checkpoint (HTTP 409). */
+export const STALE_DISPATCH = "StaleDispatchError";
 
 /**
  * The call as a whole failed (the endpoint was down, code outside a step threw, the SDK said
@@ -18,6 +21,9 @@ export async function handleFunctionError(
   outcome: Extract<CallOutcome, { type: "function-error" }>,
   { run, fn, job }: CallContext,
 ): Promise<void> {
+  // The engine itself told this call to stop (its checkpoint was refused: the run moved on
+  // without it), so its failure says nothing about the run.
+  if (outcome.error.name === STALE_DISPATCH) return;
   const now = deps.clock.now();
   const stepId = job.stepId;
   if (stepId) {
@@ -36,6 +42,11 @@ export async function handleFunctionError(
       const op = current.pending[stepId];
       if (!op || (op.attempt ?? job.attempt) !== job.attempt) return undefined;
       current.pending[stepId] = { ...op, attempt: job.attempt + 1, retryAt: at };
+    } else if (current.checkpointedBy !== undefined) {
+      // A checkpointing call failed part way: retry from the steps it reported.
+      if (current.checkpointedBy !== callSessionId(job)) return undefined;
+      delete current.checkpointedBy;
+      current.discoveryRetry = { position: current.stack.length, attempt: job.attempt + 1, at };
     } else {
       if (current.stack.length !== (job.position ?? current.stack.length) || current.discovered === current.stack.length) return undefined;
       current.discoveryRetry = { position: current.stack.length, attempt: job.attempt + 1, at };

@@ -78,14 +78,23 @@ function liveEffects(run: RunRecord, fn: FunctionRecord | undefined): RunEffect[
   if (timeouts?.finishMs !== undefined && run.startedAt !== undefined) {
     effects.push({ type: "job", job: { type: "run-timeout", runId: run.id, kind: "finish" }, at: run.startedAt + timeouts.finishMs });
   }
-  if (run.discovered !== run.stack.length) {
-    const retry = run.discoveryRetry?.position === run.stack.length ? run.discoveryRetry : undefined;
+  const discovery = owedDiscoveryCall(run);
+  if (discovery) {
     const throttledUntil = run.startedAt === undefined && run.waiting?.type === "throttled" ? run.waiting.until : undefined;
-    const job: Job = { type: "call", runId: run.id, attempt: retry?.attempt ?? 0, position: run.stack.length };
-    effects.push({ type: "job", job, at: retry?.at ?? throttledUntil });
+    effects.push({ type: "job", job: discovery.job, at: discovery.retryAt ?? throttledUntil });
   }
   for (const [stepId, op] of Object.entries(run.pending)) effects.push(...opEffects(run, stepId, op));
   return effects;
+}
+
+/**
+ * The discovery call a live run owes now, if any: while `discovered` lags the stack, unless a
+ * checkpointing call is already running the function on (`checkpointedBy`).
+ */
+export function owedDiscoveryCall(run: RunRecord): { job: Extract<Job, { type: "call" }>; retryAt?: number } | undefined {
+  if (run.discovered === run.stack.length || run.checkpointedBy !== undefined) return undefined;
+  const retry = run.discoveryRetry?.position === run.stack.length ? run.discoveryRetry : undefined;
+  return { job: { type: "call", runId: run.id, attempt: retry?.attempt ?? 0, position: run.stack.length }, retryAt: retry?.at };
 }
 
 function opEffects(run: RunRecord, stepId: string, op: PendingOp): RunEffect[] {

@@ -79,6 +79,13 @@ export interface RunRecord {
    * pending, the function has nothing left to say (a stuck run, failed as such).
    */
   discovered?: number;
+  /**
+   * The discovery call that runs the function on past `discovered`, reporting each step it
+   * finishes through the checkpoint API (`checkpointSteps`), named by its `callSessionId`. While
+   * set, the run owes no other discovery call: that call answers with what comes next, and if
+   * it dies its job is delivered again and carries on from the steps reported so far.
+   */
+  checkpointedBy?: string;
   /** The discovery call owed at `position` failed as a whole and is retried at `at` with `attempt`. */
   discoveryRetry?: { position: number; attempt: number; at: number };
   waiting?: WaitingReason;

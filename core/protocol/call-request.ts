@@ -8,9 +8,9 @@ export interface CallRequestBody {
   version: number;
   ctx: {
     /**
-     * Left out on purpose: the official v4 SDK switches to async checkpointing
-     * (`POST /v1/checkpoint/{runId}/async`) when it sees an internal function id, and Ferry does
-     * not implement the checkpoint API yet. Without it the SDK runs one step per call.
+     * The function's id, sent only when the engine takes checkpoints: seeing it, SDKs (the
+     * official v4 one and ours) run on past the first step and report each finished step to
+     * `POST /v1/checkpoint/{runId}/async`, echoing it there. Without it, one step per call.
      */
     fn_id?: string;
     run_id: string;
@@ -37,7 +37,15 @@ export interface CallRequestInput {
   attempt: number;
   maxAttempts: number;
   disableImmediateExecution: boolean;
+  /** Echoed by the SDK in its checkpoints (`qi_id`): names the call that may report steps. */
   queueItemId: string;
+  /** The function id to send as `ctx.fn_id` when the SDK may checkpoint; undefined: it may not. */
+  checkpointAs?: string;
+  /**
+   * Leave the memo and the events out (`ctx.use_api`): the SDK fetches them from
+   * `GET /v0/runs/{runId}/actions` and `/batch`. The trigger event is still sent.
+   */
+  useApi?: boolean;
 }
 
 /** Builds the call body exactly as SDKs expect it. `version: -1` lets the SDK pick its request version. */
@@ -46,10 +54,11 @@ export function buildCallRequest(input: CallRequestInput): CallRequestBody {
   if (!event) throw new Error(`run ${input.runId} has no triggering event`);
   return {
     event,
-    events: input.events,
-    steps: input.steps,
+    events: input.useApi ? [] : input.events,
+    steps: input.useApi ? {} : input.steps,
     version: -1,
     ctx: {
+      ...(input.checkpointAs === undefined ? {} : { fn_id: input.checkpointAs }),
       run_id: input.runId,
       env: input.env,
       step_id: input.stepId ?? "step",
@@ -57,7 +66,7 @@ export function buildCallRequest(input: CallRequestInput): CallRequestBody {
       max_attempts: input.maxAttempts,
       stack: { stack: input.stack, current: input.stack.length },
       disable_immediate_execution: input.disableImmediateExecution,
-      use_api: false,
+      use_api: input.useApi === true,
       qi_id: input.queueItemId,
     },
   };

@@ -1,3 +1,4 @@
+import type { CheckpointingOption } from "./checkpointing";
 import { resolveEnv, type ResolvedEnv } from "./env";
 import { FerryFunction } from "./ferry-function";
 import type { FunctionConfig, Handler, Trigger } from "./function-config";
@@ -20,6 +21,8 @@ export interface FerryOptions {
   logger?: Logger;
   /** Environment to read (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /** Checkpointing for functions that do not set their own `checkpointing` (default `true`). */
+  checkpointing?: CheckpointingOption;
 }
 
 /**
@@ -37,6 +40,8 @@ export class Ferry {
   /** Resolved URLs, keys and mode. */
   readonly env: ResolvedEnv;
   readonly logger: Logger;
+  /** The client-wide checkpointing option, as given. */
+  readonly checkpointing: CheckpointingOption | undefined;
   private readonly fetchImpl: FetchLike;
 
   /** Creates a client. */
@@ -45,6 +50,7 @@ export class Ferry {
     this.id = options.id;
     this.env = resolveEnv(options, options.env ?? process.env);
     this.logger = options.logger ?? console;
+    this.checkpointing = options.checkpointing;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
 

@@ -1,7 +1,11 @@
+import { postCheckpoint, staleDispatchError } from "./checkpoint-client";
+import { checkpointCall, type CheckpointCall } from "./checkpointing";
+import { engineConnection, type EngineConnection } from "./engine-api";
 import { serializeError } from "./error-serde";
 import type { CallRequest, ExecutionResult, Retriability } from "./execution-types";
 import type { FerryFunction } from "./ferry-function";
 import { hashStepId, indexedStepId } from "./hash";
+import { loadRunState, type RunState } from "./run-state";
 import { createStepTools } from "./step-tools";
 import type { OutgoingOp, StepRequest } from "./step-types";
 import type { FerryEvent, Logger } from "./types";
@@ -15,28 +19,57 @@ export interface ExecuteOptions {
   /** Hashed step id to run; `"step"` or undefined means discovery. */
   stepId?: string;
   logger: Logger;
+  /** Where checkpoints and `use_api` reads go; defaults to the function's client. */
+  engine?: EngineConnection;
+  /** The clock, in epoch ms (default `Date.now`); it times `maxRuntime`. */
+  now?: () => number;
+  /** Waits between checkpoint attempts (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+type ExecutionDeps = Required<Pick<ExecuteOptions, "engine" | "now" | "sleep">>;
 
 interface FoundStep {
   hashedId: string;
   request: StepRequest;
+  /** Settles the promise user code awaits; only a checkpointed step is ever settled. */
+  resolve(value: unknown): void;
 }
+
+type StepRan = Extract<ExecutionResult, { type: "step-ran" }>;
 
 /**
  * Replays a function against its memoized steps and decides what to answer: the function's
- * result, its error, one step's outcome, or the new steps it reached.
+ * result, its error, one step's outcome, or the new steps it reached. When the call may
+ * checkpoint, a lone new step is run, checkpointed to the engine and handed back to the
+ * function, which goes on to its next step in the same call.
  *
  * @example
  * ```ts
  * const result = await execute({ fn, request: body, stepId: "step", logger: console });
  * ```
  */
-export function execute(options: ExecuteOptions): Promise<ExecutionResult> {
-  return new Execution(options).start();
+export async function execute(options: ExecuteOptions): Promise<ExecutionResult> {
+  const deps: ExecutionDeps = {
+    engine: options.engine ?? engineConnection(options.fn.client),
+    now: options.now ?? Date.now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+  const startedAt = deps.now();
+  let state: RunState;
+  try {
+    state = await loadRunState(options.request, deps.engine);
+  } catch (err) {
+    // Retriable whatever the attempt: the function did not fail, the engine could not be read.
+    options.logger.error("ferry: could not load run state", err);
+    return { type: "function-rejected", error: serializeError(err), retriable: true };
+  }
+  return new Execution(options, deps, state, startedAt).start();
 }
 
 class Execution {
   private readonly memo: Record<string, unknown>;
+  private readonly checkpoint: CheckpointCall | undefined;
   private readonly found: FoundStep[] = [];
   private readonly uses = new Map<string, number>();
   private readonly warned = new Set<string>();
@@ -46,8 +79,14 @@ class Execution {
   private deciding = false;
   private resolveResult: (result: ExecutionResult) => void = () => undefined;
 
-  constructor(private readonly options: ExecuteOptions) {
-    this.memo = options.request.steps ?? {};
+  constructor(
+    private readonly options: ExecuteOptions,
+    private readonly deps: ExecutionDeps,
+    private readonly state: RunState,
+    private readonly startedAt: number,
+  ) {
+    this.memo = state.steps;
+    this.checkpoint = checkpointCall(options.fn.checkpointing, options.request, options.stepId);
   }
 
   start(): Promise<ExecutionResult> {
@@ -55,7 +94,7 @@ class Execution {
       this.resolveResult = resolve;
       const { fn, request, logger } = this.options;
       const event = request.event;
-      const events: FerryEvent[] = request.events?.length ? request.events : [event];
+      const events: FerryEvent[] = this.state.events?.length ? this.state.events : [event];
       const step = createStepTools((req) => this.register(req), { appId: fn.appId, runId: request.ctx?.run_id ?? "", send: (p) => fn.client.send(p) });
       const ctx = { event, events, step, runId: request.ctx?.run_id ?? "", attempt: this.attempt, logger };
       fn.run(ctx).then(
@@ -85,8 +124,7 @@ class Execution {
     if (Object.hasOwn(this.memo, hashedId)) {
       return readMemo(request, this.memo[hashedId], (err) => this.memoErrors.add(err));
     }
-    this.found.push({ hashedId, request });
-    return new Promise(() => undefined);
+    return new Promise((resolve) => this.found.push({ hashedId, request, resolve }));
   }
 
   /**
@@ -105,7 +143,11 @@ class Execution {
     // Nothing new yet: user code is still working outside steps; wait for it.
     if (this.done || this.deciding || this.found.length === 0) return;
     this.deciding = true;
-    this.finish(await this.decide());
+    const result = await this.decide();
+    if (result) return this.finish(result);
+    // A step was checkpointed and handed back: decide again once the function reaches its next.
+    this.deciding = false;
+    this.poke();
   }
 
   private finish(result: ExecutionResult): void {
@@ -114,7 +156,8 @@ class Execution {
     this.resolveResult(result);
   }
 
-  private async decide(): Promise<ExecutionResult> {
+  /** What ends the call, or undefined when a step was checkpointed and the call goes on. */
+  private async decide(): Promise<ExecutionResult | undefined> {
     const stepId = this.options.stepId;
     if (stepId && stepId !== "step") {
       const target = this.found.find((f) => f.hashedId === stepId);
@@ -122,11 +165,14 @@ class Execution {
       return target.request.body ? this.runStep(target) : { type: "steps-found", ops: [planned(target)] };
     }
     const only = this.found.length === 1 ? this.found[0] : undefined;
-    if (only?.request.body && !this.options.request.ctx?.disable_immediate_execution) return this.runStep(only);
-    return { type: "steps-found", ops: this.found.map(planned) };
+    if (!only?.request.body || this.options.request.ctx?.disable_immediate_execution) return { type: "steps-found", ops: this.found.map(planned) };
+    if (!this.checkpoint) return this.runStep(only);
+    // Past maxRuntime the engine gets the step planned and runs it in a call of its own.
+    if (this.deps.now() - this.startedAt >= this.checkpoint.maxRuntimeMs) return { type: "steps-found", ops: [planned(only)] };
+    return this.runAndCheckpoint(only, this.checkpoint);
   }
 
-  private async runStep(step: FoundStep): Promise<ExecutionResult> {
+  private async runStep(step: FoundStep): Promise<StepRan> {
     const base = { id: step.hashedId, name: step.request.op.name, displayName: step.request.displayName, ...(step.request.op.opts ? { opts: step.request.op.opts } : {}) };
     try {
       const data: unknown = await step.request.body?.(step.hashedId);
@@ -137,6 +183,31 @@ class Execution {
     }
   }
 
+  /**
+   * Runs the lone new step and checkpoints it. On success the step is memoized and its promise
+   * settled, and the call goes on (undefined); otherwise returns what ends the call.
+   */
+  private async runAndCheckpoint(step: FoundStep, call: CheckpointCall): Promise<ExecutionResult | undefined> {
+    const ran = await this.runStep(step);
+    // A failed step is answered as without checkpointing; a function that already returned
+    // (without awaiting the step) has answered, and nothing may run after its answer.
+    if (ran.op.op !== "StepRun" || this.done) return ran;
+    const data = jsonCopy(ran.op.data);
+    // Not JSON (a BigInt, a function): answer as without checkpointing rather than checkpoint
+    // a value the engine could not store.
+    if (data === undefined) return ran;
+    const op = { ...ran.op, data: data.value };
+    const body = { run_id: call.runId, fn_id: call.fnId, qi_id: call.qiId, steps: [op], ts: this.deps.now(), request_started_at: this.startedAt };
+    const outcome = await postCheckpoint(this.deps.engine, body, { sleep: this.deps.sleep, logger: this.options.logger });
+    if (outcome === "stale") return { type: "stale-dispatch", error: staleDispatchError(call.runId) };
+    if (outcome === "failed") return { type: "step-ran", op };
+    const memoized = { data: op.data };
+    this.memo[step.hashedId] = memoized;
+    this.found.splice(this.found.indexOf(step), 1);
+    step.resolve(readMemo(step.request, memoized, (err) => this.memoErrors.add(err)));
+    return undefined;
+  }
+
   private retriability(err: unknown): Retriability {
     return retriability(err, { attempt: this.attempt, maxAttempts: this.maxAttempts }, (e) => this.memoErrors.has(e));
   }
@@ -145,6 +216,19 @@ class Execution {
 
 function planned(step: FoundStep): OutgoingOp {
   return { id: step.hashedId, ...step.request.op };
+}
+
+/**
+ * The value as the engine will store it (JSON), so user code sees now what a replay would see
+ * (a Date becomes its ISO string); undefined when it is not JSON.
+ */
+function jsonCopy(value: unknown): { value: unknown } | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,13 +1,19 @@
+import { resolveCheckpointing, type CheckpointingOption, type CheckpointSettings } from "./checkpointing";
 import { deserializeError } from "./error-serde";
 import type { FailureContext, FunctionConfig, FunctionFailedData, Handler, HandlerContext } from "./function-config";
 import { buildFunctionRegistration, type FunctionRegistration } from "./registration";
 import type { WireTrigger } from "./triggers";
-import type { EventData, EventPayload, Logger, SendResult } from "./types";
+import type { EventData, EventPayload, FetchLike, Logger, SendResult } from "./types";
 
 /** What a function needs from its client. */
 export interface FunctionClient {
   readonly id: string;
   readonly logger: Logger;
+  /** Used, with `env`, to checkpoint and to read run state from the engine. */
+  readonly fetch: FetchLike;
+  readonly env: { apiBaseUrl: string; signingKey?: string };
+  /** The client-wide default of `FunctionConfig.checkpointing`. */
+  readonly checkpointing?: CheckpointingOption;
   send(payload: EventPayload | EventPayload[]): Promise<SendResult>;
 }
 
@@ -36,6 +42,8 @@ export class FerryFunction<TData extends EventData = EventData, TResult = unknow
   readonly triggers: WireTrigger[];
   /** The client that created the function. */
   readonly client: FunctionClient;
+  /** Checkpointing as resolved from the function's option, then the client's; `false` when off. */
+  readonly checkpointing: CheckpointSettings | false;
   private readonly handler: Handler<EventData, unknown>;
   private readonly failure: FerryFunction | undefined;
 
@@ -50,6 +58,7 @@ export class FerryFunction<TData extends EventData = EventData, TResult = unknow
     this.name = config.name ?? config.id;
     this.config = config;
     this.triggers = triggers;
+    this.checkpointing = resolveCheckpointing(config.checkpointing, client.checkpointing);
     this.handler = handler as Handler<EventData, unknown>;
     this.failure = config.onFailure ? this.makeFailureFunction(config.onFailure) : undefined;
   }
@@ -82,7 +91,7 @@ export class FerryFunction<TData extends EventData = EventData, TResult = unknow
   private makeFailureFunction(onFailure: NonNullable<FunctionConfig<TData>["onFailure"]>): FerryFunction {
     const failureTrigger: WireTrigger = { event: "inngest/function.failed", expression: `event.data.function_id == '${this.fullId}'` };
     const handler: Handler<FunctionFailedData> = (ctx) => onFailure({ ...ctx, error: deserializeError(ctx.event.data.error) } as FailureContext<TData>);
-    const config = { id: `${this.id}-failure`, name: `${this.name} (failure)`, retries: 1 };
+    const config = { id: `${this.id}-failure`, name: `${this.name} (failure)`, retries: 1, checkpointing: this.config.checkpointing };
     return new FerryFunction(this.client, config, [failureTrigger], handler as Handler);
   }
 }

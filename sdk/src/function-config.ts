@@ -1,3 +1,4 @@
+import type { CheckpointingOption } from "./checkpointing";
 import type { EventData, FerryEvent, Logger } from "./types";
 import type { StepTools } from "./step-types";
 
@@ -58,6 +59,11 @@ export interface FunctionConfig<TData extends EventData = EventData> {
   retries?: number;
   /** Runs once after the function has failed for good. */
   onFailure?: FailureHandler<TData>;
+  /**
+   * Run many steps per call, checkpointing each to the engine (default: the client's option,
+   * else `true`). `false` runs one step per call; `{ maxRuntime }` bounds one call (default 10 s).
+   */
+  checkpointing?: CheckpointingOption;
 }
 
 /**

@@ -20,6 +20,8 @@ export { signBody, verifySignature, hashSigningKey } from "./signing";
 export { hashStepId } from "./hash";
 export { toMilliseconds, durationString, type Duration } from "./duration";
 export { execute, type ExecuteOptions } from "./executor";
+export type { EngineConnection } from "./engine-api";
+export type { CheckpointingOption } from "./checkpointing";
 export type { CallRequest, ExecutionResult } from "./execution-types";
 export type {
   FunctionConfig,

@@ -26,6 +26,21 @@ export function fakeFetch(status = 200, body: unknown = { ids: ["01"], status: 2
   return Object.assign(fn, { calls });
 }
 
+/**
+ * A fetch stub that lets `answer` pick each reply (throw in it to fail like a network error),
+ * recording calls (for tests).
+ */
+export function scriptedFetch(answer: (call: FetchCall, index: number) => { status: number; body?: unknown }): FetchLike & { calls: FetchCall[] } {
+  const calls: FetchCall[] = [];
+  const fn = async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => {
+    const call = { url, ...init };
+    calls.push(call);
+    const { status, body } = answer(call, calls.length - 1);
+    return { ok: status >= 200 && status < 300, status, text: async () => (body === undefined ? "" : JSON.stringify(body)) };
+  };
+  return Object.assign(fn, { calls });
+}
+
 /** A dev-mode client with a stub fetch (for tests). */
 export function testClient(options: { signingKey?: string; isDev?: boolean; fetch?: FetchLike; logger?: Logger } = {}): Ferry {
   return new Ferry({ id: "app", isDev: options.isDev ?? true, env: {}, fetch: options.fetch ?? fakeFetch(), logger: options.logger ?? recordingLogger(), signingKey: options.signingKey });

@@ -70,6 +70,7 @@ describe("FerryEngine props", () => {
         logRetention: RetentionDays.ONE_WEEK,
         payloadRetentionDays: 7,
         payloadThresholdBytes: 32768,
+        checkpointing: false,
         alarmTopic: new sns.Topic(stack, "Alarms"),
         executorTimeout: Duration.minutes(2),
         executorConcurrency: 50,
@@ -100,6 +101,10 @@ describe("FerryEngine props", () => {
       for (const group of Object.values(resourcesOf(template, "AWS::Logs::LogGroup"))) expect(group.Properties.RetentionInDays).toBe(7);
       template.hasResourceProperties("AWS::S3::Bucket", { LifecycleConfiguration: { Rules: [{ Id: "ferry-payload-expiry", ExpirationInDays: 7 }] } });
       expect(at(fnProps("executor"), "Environment", "Variables", "FERRY_PAYLOAD_THRESHOLD_BYTES")).toBe("32768");
+    });
+
+    it("turns checkpointing off for the executor and the api Lambda", () => {
+      for (const name of ["executor", "api"] as const) expect(at(fnProps(name), "Environment", "Variables", "FERRY_CHECKPOINTING")).toBe("false");
     });
 
     it("derives the executor and app-sync timeouts, the call timeout and the run queue visibility from executorTimeout", () => {

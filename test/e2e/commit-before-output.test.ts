@@ -32,6 +32,9 @@ describe("nothing uncommitted leaves the local engine", () => {
     engine = createLocalEngine({
       database: join(dir, "dev.db"),
       clock,
+      // One call per step, so every step's commit is seen at a call (a checkpoint's answer goes
+      // through the same HTTP listener as the responses checked below).
+      settings: { checkpointing: false },
       caller: {
         call: (request) => {
           uncommittedAtCall.push(engine.db.inTransaction);

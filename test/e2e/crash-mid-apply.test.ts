@@ -119,7 +119,9 @@ describe("SIGKILL while a job applies a step's outcome loses nothing", () => {
         (ran[name] ??= []).push(Date.now());
         return value();
       };
-      const ferry = new Ferry({ id: "crash", isDev: true, baseUrl: dev.url });
+      // One step per call: these cases stop the jobs that carry out a call's answer (the
+      // checkpoint path is crashed by the fault harness, test/engine/faults/official-sdk.test.ts).
+      const ferry = new Ferry({ id: "crash", isDev: true, baseUrl: dev.url, checkpointing: false });
       const fn = ferry.createFunction({ id: "mid-apply" }, { event: "test/crash" }, async ({ step }) => {
         const a = await step.run("a", body("a", () => "A"));
         const b = await step.run("b", body("b", () => `${a}B`));

@@ -179,40 +179,54 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     expect(apps.ours.observations.filter((o) => o.name === "uploaded").map((o) => o.data)).toEqual([{ bucket: { name: "in" }, object: { key: "v.mov" } }]);
   });
 
-  it("counts the AWS requests of the 10-step sequential workload and prices them (bench/results/aws-requests.json)", async () => {
+  /** Runs the 10-step workload through `event` and counts every AWS request it made. */
+  async function measureTenSteps(event: string, functionId: string) {
     const runs = 5;
     const before = bed.counter.snapshot();
     const busyBefore = new Map(Object.values(bed.functions).map((f) => [f, f.busyMs]));
     const firingsBefore = bed.scheduler.deliveries.length;
     // One event per run, each sent on its own, as an app sends them.
     const ids: string[] = [];
-    for (let i = 0; i < runs; i++) ids.push(...(await api.send({ name: "bench/ten-steps", data: { i } })));
+    for (let i = 0; i < runs; i++) ids.push(...(await api.send({ name: event, data: { i } })));
     await bed.advance(0);
     const counts: RequestCounts = { ...bed.counter.since(before), ...(bed.scheduler.deliveries.length > firingsBefore ? { "Scheduler.Invocation": bed.scheduler.deliveries.length - firingsBefore } : {}) };
     const gbSeconds = Object.values(bed.functions).reduce((sum, f) => sum + ((f.busyMs - (busyBefore.get(f) ?? 0)) / 1000) * (f.options.memoryMb / 1024), 0);
-    for (const id of ids) expect((await api.runsOf(id)).map((r) => [r.function_id, r.status, r.output])).toEqual([["bed-ours-ten-steps", "Completed", 45]]);
-
+    for (const id of ids) expect((await api.runsOf(id)).map((r) => [r.function_id, r.status, r.output])).toEqual([[functionId, "Completed", 45]]);
     const steps = runs * 10;
     const per = (n: number) => Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.round((value / n) * 100) / 100]));
-    const cost = costPerMillionSteps(counts, steps, gbSeconds);
     const report = {
-      note: "AWS requests of Ferry's production path, counted by the offline bed (test/prod-path/production-path.test.ts); prices: us-east-1 list, see docs/operations.md",
-      workload: "10 sequential step.run per run, our SDK on a Lambda function URL, one event per run",
       runs,
       steps,
       total: counts,
       perRun: per(runs),
       perStep: per(steps),
       lambdaGbSecondsPerStep: Math.round((gbSeconds / steps) * 1e6) / 1e6,
-      usdPerMillionSteps: cost,
+      usdPerMillionSteps: costPerMillionSteps(counts, steps, gbSeconds),
     };
+    return { runs, counts, report };
+  }
+
+  it("counts the AWS requests of the 10-step sequential workload, with and without checkpoints, and prices them (bench/results/aws-requests.json)", async () => {
+    const checkpointed = await measureTenSteps("bench/ten-steps", "bed-ours-ten-steps");
+    const perCall = await measureTenSteps("bench/ten-calls", "bed-ours-ten-calls");
     mkdirSync(join(__dirname, "../../bench/results"), { recursive: true });
+    const report = {
+      note: "AWS requests of Ferry's production path, counted by the offline bed (test/prod-path/production-path.test.ts); prices: us-east-1 list, see docs/operations.md",
+      workload: "10 sequential step.run per run, our SDK on a Lambda function URL, one event per run",
+      checkpointing: checkpointed.report,
+      oneStepPerCall: perCall.report,
+    };
     writeFileSync(join(__dirname, "../../bench/results/aws-requests.json"), `${JSON.stringify(report, null, 2)}\n`);
-    // One event in, one publish, and no Lambda invocation beyond one per step and the run's start:
-    // batching may only lower it. Dollars are a benchmark figure (docs/operations.md), not asserted.
-    expect(counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
-    expect(counts["Lambda.Invoke"]).toBeLessThanOrEqual(runs * 13);
-    expect(counts["DynamoDB.WriteUnits"]).toBeGreaterThan(0);
+    // One event in and one publish per run. With checkpoints each step is one REST API request
+    // (to the api Lambda) and the run one executor call; without, one executor call per step and
+    // the run's end. Dollars are a benchmark figure (docs/operations.md), not asserted.
+    const { runs } = checkpointed;
+    expect(checkpointed.counts).toMatchObject({ "ApiGateway.Request": runs + runs * 10, "EventBridge.PutEvents": runs });
+    expect(perCall.counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
+    expect(perCall.counts["Lambda.Invoke"]).toBeLessThanOrEqual(runs * 13);
+    // The SQS messages and executor calls per step are what checkpoints save.
+    expect(checkpointed.counts["SQS.SendMessage"] ?? 0).toBeLessThan((perCall.counts["SQS.SendMessage"] ?? 0) / 3);
+    expect(checkpointed.counts["DynamoDB.WriteUnits"]).toBeGreaterThan(0);
   });
 
   it("every log line of a run carries its run, function and event ids, and nothing reached a dead-letter queue", async () => {

@@ -1,5 +1,5 @@
 import type { Ferry, ServableFunction } from "@ferry/sdk";
-import { VirtualClock, type EngineObserver, type EngineSettings } from "../../core";
+import { VirtualClock, type EngineDeps, type EngineObserver, type EngineSettings } from "../../core";
 import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from "../../adapters/local/local-engine";
 import { inProcessCaller, joinInProcessApp, type AfterCall } from "./in-process-app";
 
@@ -27,6 +27,13 @@ export interface InProcessOptions {
   afterCall?: AfterCall;
   /** Replaces the engine's job handler (fault injection). */
   handle?: LocalEngineOptions["handle"];
+  /** The ports the engine API serves the app's requests with (fault injection wraps them). */
+  apiDeps?: (deps: EngineDeps) => EngineDeps;
+  /**
+   * Runs around each request the engine API serves over HTTP (fault injection gives checkpoint
+   * requests their own scope). In process, the app's requests run inside the job that called it.
+   */
+  apiScope?: (method: string, path: string, serve: () => void) => void;
 }
 
 /**
@@ -44,7 +51,7 @@ export async function startInProcessFerry(
   const engine = createLocalEngine({ database: ":memory:", caller: app.caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   // The engine starts before the app syncs, as `ferry dev` does: registering schedules crons.
   engine.start();
-  const ferry = await joinInProcessApp(engine.deps, app, build, { virtualClock: clock, idle: () => engine.idle() });
+  const ferry = await joinInProcessApp(options.apiDeps?.(engine.deps) ?? engine.deps, app, build, { virtualClock: clock, idle: () => engine.idle() });
   return {
     engine,
     clock,

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Ferry } from "@ferry/sdk";
 import { Inngest, type InngestFunction } from "inngest";
@@ -54,9 +55,15 @@ export async function startOfficialSdkFerry(build: (inngest: OfficialClient) => 
   };
   const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   const api = createDevHttpServer(
-    { deps: engine.deps, syncApp: (url) => syncApp(url), virtualClock: clock, idle: () => engine.idle() },
+    { deps: options.apiDeps?.(engine.deps) ?? engine.deps, syncApp: (url) => syncApp(url), virtualClock: clock, idle: () => engine.idle() },
     { onProblem: (message, error) => options.observer?.problem?.(message, error), commit: () => engine.commit() },
   );
+  const scope = options.apiScope;
+  if (scope) {
+    const [serveRequest] = api.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    api.removeAllListeners("request");
+    api.on("request", (req: IncomingMessage, res: ServerResponse) => scope(req.method ?? "GET", new URL(req.url ?? "/", "http://api").pathname, () => serveRequest?.(req, res)));
+  }
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   provideAsyncContext();

@@ -1,6 +1,7 @@
 import type { ApiContext } from "./api-context";
 import { Router } from "./router";
 import { addApiRoutes } from "./routes/api-routes";
+import { addCheckpointRoutes } from "./routes/checkpoint-routes";
 import { addEventRoutes } from "./routes/event-routes";
 import { addRegisterRoutes } from "./routes/register-routes";
 
@@ -8,7 +9,7 @@ import { addRegisterRoutes } from "./routes/register-routes";
 export interface EngineRouterParts {
   /** `POST /e/:key` (the ingest Lambda on AWS). */
   events?: boolean;
-  /** `/fn/register`, `/v1/apps/sync` and the REST API (the api Lambda on AWS). */
+  /** `/fn/register`, `/v1/apps/sync`, the checkpoint API and the REST API (the api Lambda on AWS). */
   engine?: boolean;
 }
 
@@ -20,6 +21,7 @@ export function buildEngineRouter(context: ApiContext, parts: EngineRouterParts 
   if (parts.events) addEventRoutes(router, context);
   if (parts.engine) {
     addRegisterRoutes(router, context);
+    addCheckpointRoutes(router, context);
     addApiRoutes(router, context);
   }
   return router;

@@ -10,28 +10,28 @@ export const conformanceKeys = {
   fallback: "signkey-test-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 };
 
-/** A fake engine: a real HTTP server on 127.0.0.1 recording `/fn/register` posts. */
+/** A fake engine: a real HTTP server on 127.0.0.1 recording every request (registrations, checkpoints). */
 export interface FakeEngine {
   url: string;
-  registrations: { headers: Record<string, string | string[] | undefined>; url: string; body: unknown }[];
+  requests: { headers: Record<string, string | string[] | undefined>; url: string; body: unknown }[];
   close(): Promise<void>;
 }
 
-/** Starts a fake engine on 127.0.0.1:0 that answers registrations with `{ok: true, modified: true}`. */
+/** Starts a fake engine on 127.0.0.1:0 that answers every request 200 `{ok: true, modified: true}`. */
 export async function startFakeEngine(): Promise<FakeEngine> {
-  const registrations: FakeEngine["registrations"] = [];
+  const requests: FakeEngine["requests"] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      registrations.push({ headers: req.headers, url: req.url ?? "", body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") });
+      requests.push({ headers: req.headers, url: req.url ?? "", body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ ok: true, modified: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, registrations, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** The app the conformance suite serves: cloud mode (signatures on), engine at `engineUrl`. */

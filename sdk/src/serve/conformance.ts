@@ -79,7 +79,7 @@ export function runConformance(harness: ConformanceHarness): void {
       const res = await app.send({ method: "PUT", path: "/api/inngest", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: "http://app.test/api/inngest" }) });
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({ message: "Successfully registered", modified: true });
-      const reg = engine.registrations.at(-1);
+      const reg = engine.requests.at(-1);
       expect(reg?.url).toBe("/fn/register");
       expect(reg?.headers.authorization).toBe(`Bearer ${hashSigningKey(conformanceKeys.signingKey)}`);
       expect(reg?.headers["x-inngest-sync-kind"]).toBe("out_of_band");
@@ -97,6 +97,20 @@ export function runConformance(harness: ConformanceHarness): void {
       expect(JSON.parse(planned.body)).toEqual([{ op: "StepPlanned", id: sha1("a"), name: "a", displayName: "a", opts: { type: "step" } }]);
       const parallel = await post("parallel", call());
       expect((JSON.parse(parallel.body) as { op: string }[]).map((o) => o.op)).toEqual(["StepPlanned", "StepPlanned"]);
+    });
+
+    it("POST with fn_id and qi_id runs every step in one call, checkpointing each to the engine", async () => {
+      const before = engine.requests.length;
+      const res = await post("steps", call({}, { fn_id: "fn-internal", qi_id: "qi1" }));
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ a: "a:7", b: "b" });
+      const checkpoints = engine.requests.slice(before);
+      expect(checkpoints.map((r) => r.url)).toEqual(["/v1/checkpoint/r1/async", "/v1/checkpoint/r1/async"]);
+      expect(checkpoints[0]?.headers.authorization).toBe(`Bearer ${hashSigningKey(conformanceKeys.signingKey)}`);
+      expect(checkpoints.map((r) => r.body)).toMatchObject([
+        { run_id: "r1", fn_id: "fn-internal", qi_id: "qi1", steps: [{ op: "StepRun", id: sha1("a"), data: "a:7" }] },
+        { run_id: "r1", fn_id: "fn-internal", qi_id: "qi1", steps: [{ op: "StepRun", id: sha1("b"), data: "b" }] },
+      ]);
     });
 
     it("POST with every step memoized returns 200 with the result", async () => {

@@ -42,7 +42,8 @@ function retryHeaders(retriable: Retriability): Record<string, string> {
 }
 
 /**
- * Maps an execution result to the wire: 200 result, 206 ops, 500 retriable / 400 final error.
+ * Maps an execution result to the wire: 200 result, 206 ops, 500 retriable / 400 final error
+ * (a stale dispatch is a final error).
  *
  * @example
  * ```ts
@@ -64,5 +65,7 @@ export function executionResponse(result: ExecutionResult): ServeResponse {
       const message = `could not find step ${result.stepId} to run${found ? `; found new steps: ${found}` : ""}`;
       return jsonResponse(500, { name: "Error", message, error: message, requestedStep: result.stepId, foundSteps: result.foundSteps }, { [HeaderNames.noRetry]: "false" });
     }
+    case "stale-dispatch":
+      return jsonResponse(400, result.error, retryHeaders(false));
   }
 }

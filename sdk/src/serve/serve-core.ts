@@ -1,3 +1,4 @@
+import { engineConnection } from "../engine-api";
 import type { CallRequest } from "../execution-types";
 import { execute } from "../executor";
 import type { FerryFunction } from "../ferry-function";
@@ -88,7 +89,9 @@ async function handleCall(options: ServeOptions, request: ServeRequest, byId: Ma
     return errorResponse(400, "request body is not JSON");
   }
   if (!body || typeof body !== "object" || !body.event) return errorResponse(400, "request body has no event");
-  const result = await execute({ fn, request: body, stepId: url.searchParams.get("stepId") ?? undefined, logger: options.client.logger });
+  // Checkpoints authenticate with the key this endpoint verifies with, as registration does.
+  const engine = { ...engineConnection(options.client), signingKey };
+  const result = await execute({ fn, request: body, stepId: url.searchParams.get("stepId") ?? undefined, logger: options.client.logger, engine });
   const response = executionResponse(result);
   if (mustVerify && signingKey) response.headers[HeaderNames.signature] = signBody(response.body, signingKey);
   return response;

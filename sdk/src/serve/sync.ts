@@ -1,6 +1,6 @@
 import { buildAppRegistration } from "../registration";
-import { hashSigningKey } from "../signing";
-import { HeaderNames, SDK_IDENTIFIER } from "../version";
+import { engineHeaders, engineUrl } from "../engine-api";
+import { HeaderNames } from "../version";
 import { errorResponse, jsonResponse, type ServeResponse } from "./response";
 import { readHeader, type ServeOptions, type ServeRequest } from "./serve-types";
 
@@ -41,11 +41,10 @@ export async function handleSync(options: ServeOptions, request: ServeRequest): 
   const functions = options.functions.flatMap((f) => f.all()).map((f) => f.registration(serveUrl));
   const registration = buildAppRegistration(client.id, serveUrl, options.framework ?? "node", functions);
   const signingKey = options.signingKey ?? client.env.signingKey;
-  const headers: Record<string, string> = { "content-type": "application/json", [HeaderNames.syncKind]: "out_of_band", [HeaderNames.sdk]: SDK_IDENTIFIER };
-  if (signingKey) headers.authorization = `Bearer ${hashSigningKey(signingKey)}`;
+  const headers: Record<string, string> = { ...engineHeaders(signingKey), [HeaderNames.syncKind]: "out_of_band" };
   const serverKind = readHeader(request.headers, HeaderNames.serverKind);
   if (serverKind) headers[HeaderNames.expectedServerKind] = serverKind;
-  const target = new URL(`${client.env.apiBaseUrl}/fn/register`);
+  const target = new URL(engineUrl(client.env, "/fn/register"));
   const deployId = new URL(request.url, "http://localhost").searchParams.get("deployId");
   if (deployId) target.searchParams.set("deployId", deployId);
   let status: number;

@@ -8,6 +8,11 @@
  * none left Running, none twice. Another mode delivers every job twice. `runScenario` takes
  * another way to start the engine and app (official-sdk.test.ts serves an official `inngest`
  * app over loopback HTTP); the faults are injected in the engine's job handler either way.
+ *
+ * Checkpoints (steps an SDK reports while its call goes on) are crash points too. In process the
+ * app's requests run inside the job that called it, so they count as that job's port calls. Over
+ * HTTP each checkpoint request is a unit of its own: its first try fails at the k-th port call,
+ * and the SDK's retry of it (the next request for the same run) is its redelivery.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
@@ -98,6 +103,8 @@ interface JobContext {
   calls: number;
   failAt?: number;
   mode?: "throw-before" | "throw-after";
+  /** Told when the fault fires (a checkpoint request then expects its retry). */
+  onFault?: () => void;
 }
 
 /** A crash the harness injected (so tests can tell it from a real failure). */
@@ -141,7 +148,26 @@ export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenari
     if (plan.mode === "twice" && first) await context.run({ calls: 0 }, () => handleJob(wrapped as EngineDeps, job, { redelivered: false }));
   };
 
-  const options: InProcessOptions = { handle, settings: { retryBaseDelay: 1000 } };
+  // A checkpoint request over HTTP: the SDK sends it again after a failure, so the request after
+  // a failed one (for the same run) is the redelivery and runs clean.
+  const retryingRuns = new Set<string>();
+  const checkpoints = new Map<string, JobContext>();
+  const apiScope = (method: string, path: string, serve: () => void): void => {
+    const runId = method === "POST" ? /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(path)?.[1] : undefined;
+    if (runId === undefined) return context.run(undefined as unknown as JobContext, serve);
+    const redelivery = retryingRuns.delete(runId);
+    const faulty = !redelivery && (plan.mode === "throw-before" || plan.mode === "throw-after");
+    const state: JobContext = faulty ? { calls: 0, failAt: plan.k, mode: plan.mode as "throw-before" | "throw-after", onFault: () => retryingRuns.add(runId) } : { calls: 0 };
+    if (!redelivery) checkpoints.set(`checkpoint.${runId}.${checkpoints.size}`, state);
+    context.run(state, serve);
+  };
+
+  const options: InProcessOptions = {
+    handle,
+    settings: { retryBaseDelay: 1000 },
+    apiDeps: (deps) => (wrapped ??= wrapDeps(deps, context, memoChanges, badNames)),
+    apiScope,
+  };
   const ferry = start ? await start(options) : underTest(await startInProcessFerry(scenario.functions ?? (() => []), options));
   try {
     const start = ferry.now();
@@ -156,6 +182,7 @@ export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenari
     };
     await scenario.drive(harness);
     await ferry.runUntil(start + scenario.horizonMs);
+    for (const [key, state] of checkpoints) callsPerJob.set(key, state.calls);
     return { ...(await describe(ferry.deps)), memoChanges, badNames, callsPerJob };
   } finally {
     await ferry.close();
@@ -190,19 +217,24 @@ function wrapDeps(deps: EngineDeps, context: AsyncLocalStorage<JobContext>, memo
           if (!state) return (value as (...a: unknown[]) => unknown).apply(object, args);
           state.calls++;
           const where = `${port}.${String(property)} (call ${state.calls})`;
-          if (state.failAt === state.calls && state.mode === "throw-before") throw new InjectedFault(where);
+          if (state.failAt === state.calls && state.mode === "throw-before") throw fault(state, where);
           if (port === "runs" && property === "putStep") await watchMemo(deps, args[0] as StepRecord, memoChanges);
           if (port === "timers" && property === "schedule") checkName((args[0] as TimerRecord).id, badNames);
           if (port === "queue" && property === "enqueue") checkName(jobId(args[0] as Job), badNames);
           if (port === "queue" && property === "enqueueAll") for (const job of args[0] as Job[]) checkName(jobId(job), badNames);
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
-          if (state.failAt === state.calls && state.mode === "throw-after") throw new InjectedFault(where);
+          if (state.failAt === state.calls && state.mode === "throw-after") throw fault(state, where);
           return result;
         };
       },
     });
   }
   return wrapped as unknown as EngineDeps;
+}
+
+function fault(state: JobContext, where: string): InjectedFault {
+  state.onFault?.();
+  return new InjectedFault(where);
 }
 
 /** Scheduler schedule names and SQS deduplication ids: 1-64 of `[0-9a-zA-Z-_.]` (the stricter of the two). */

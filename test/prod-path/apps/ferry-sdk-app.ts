@@ -77,10 +77,13 @@ export function createApp({ baseUrl, signingKey, eventKey, observe }: BedAppConf
     return "seen";
   });
   // The cost workload: ten plain steps in sequence (docs/operations.md prices it).
-  const tenSteps = ferry.createFunction({ id: "ten-steps" }, { event: "bench/ten-steps" }, async ({ step }) => {
+  const tenStepsBody = async ({ step }: { step: { run: <T>(id: string, fn: () => T) => Promise<T> } }) => {
     let total = 0;
     for (let i = 0; i < 10; i++) total += await step.run(`step-${i}`, () => i);
     return total;
-  });
-  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps, onUpload] }) };
+  };
+  // The cost workload, with checkpoints (the default) and with one executor call per step.
+  const tenSteps = ferry.createFunction({ id: "ten-steps" }, { event: "bench/ten-steps" }, tenStepsBody);
+  const tenCalls = ferry.createFunction({ id: "ten-calls", checkpointing: false }, { event: "bench/ten-calls" }, tenStepsBody);
+  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps, tenCalls, onUpload] }) };
 }

@@ -1,0 +1,85 @@
+import { isTerminal, type RunRecord } from "../model/run";
+import type { StepRecord } from "../model/step";
+import type { WireOp } from "../protocol/opcodes";
+import { callSessionId } from "./call-context";
+import type { EngineDeps } from "./deps";
+import { memoValue } from "./payloads";
+import { owedDiscoveryCall } from "./run-effects";
+import { transitionRun } from "./run-transition";
+import { memoizeStep, type StepIdentity } from "./step-mutation";
+
+/** A checkpoint as an SDK reports it (`POST /v1/checkpoint/{runId}/async`). */
+export interface Checkpoint {
+  runId: string;
+  /** The call's `ctx.qi_id`, echoed: which call is reporting. */
+  callId: string;
+  /** Ops the call finished; `StepRun` ones are memoized, anything else is ignored. */
+  ops: WireOp[];
+}
+
+/**
+ * - `accepted`: every reported step is memoized and in the run's stack; the call goes on.
+ * - `stale`: the run moved on without this call (it ended, another call owns it, or a step it
+ *   reports was decided otherwise); the SDK must stop (HTTP 409).
+ * - `unknown-run`: no such run.
+ */
+export type CheckpointResult = "accepted" | "stale" | "unknown-run";
+
+/**
+ * Takes a checkpoint: the steps a discovery call ran since it started, reported while it keeps
+ * running the function. Each step is memoized exactly as a 206 answer would (the memo is the
+ * claim: whoever memoized first decided the value), then the run records them in its stack and
+ * notes the call as the one running it on (`checkpointedBy`), so no other discovery call is
+ * issued meanwhile. Only the call the run is waiting for may report: the owed discovery call at
+ * the run's position, or the call that already reported.
+ *
+ * Converges like a job: a report sent again after a lost answer, or after a crash between the
+ * memo and the run write, finds its memos and completes the run write.
+ */
+export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint): Promise<CheckpointResult> {
+  const run = await deps.runs.getRun(checkpoint.runId);
+  if (!run) return "unknown-run";
+  if (!mayReport(run, checkpoint.callId)) return "stale";
+  const now = deps.clock.now();
+  const reported = checkpoint.ops.filter((op) => op.op === "StepRun" || op.op === "Step");
+  const finished: StepRecord[] = [];
+  for (const op of reported) {
+    if (run.stack.includes(op.id)) continue;
+    const identity: StepIdentity = { runId: run.id, id: op.id, name: op.name ?? op.displayName ?? op.id, displayName: op.displayName, kind: "run" };
+    const memo = { data: op.data ?? null };
+    const step = await memoizeStep(deps, identity, memo, "Completed", 1, now);
+    if (step) finished.push(step);
+    else if (!(await sameMemo(deps, run.id, op.id, memo))) return "stale";
+  }
+  let verdict = "stale" as CheckpointResult; // stays so when the run ended before the write
+  const moved = await transitionRun(deps, run.id, (current) => {
+    verdict = mayReport(current, checkpoint.callId) ? "accepted" : "stale";
+    if (verdict === "stale") return undefined;
+    const fresh = reported.filter((op) => !current.stack.includes(op.id));
+    if (fresh.length === 0 && current.checkpointedBy === checkpoint.callId) return undefined; // a report sent again
+    for (const op of fresh) {
+      delete current.pending[op.id];
+      current.stack.push(op.id);
+    }
+    current.checkpointedBy = checkpoint.callId;
+    current.waiting = undefined;
+    return { run: current, result: true };
+  });
+  if (verdict === "accepted") for (const step of finished) deps.observer.stepFinished?.(moved?.run ?? run, step);
+  return verdict;
+}
+
+/** The run waits for this call: it already reported, or it is the discovery call the run owes now. */
+function mayReport(run: RunRecord, callId: string): boolean {
+  if (isTerminal(run.status)) return false;
+  if (run.checkpointedBy !== undefined) return run.checkpointedBy === callId;
+  const owed = owedDiscoveryCall(run);
+  return owed !== undefined && callSessionId(owed.job) === callId;
+}
+
+/** True when the stored memo of the step is the reported one (a report sent again), not another call's value. */
+async function sameMemo(deps: EngineDeps, runId: string, stepId: string, memo: { data: unknown }): Promise<boolean> {
+  const step = await deps.runs.getStep(runId, stepId);
+  if (!step?.memo) return false;
+  return JSON.stringify(await memoValue(deps, step.memo)) === JSON.stringify(memo);
+}
