@@ -1,4 +1,4 @@
-import type { RunRecord } from "../../core";
+import { cancelRun, type RunRecord } from "../../core";
 import { startOfficialSdkFerry } from "../support/official-sdk-ferry";
 import type { InProcessFerry } from "../support/in-process-ferry";
 
@@ -75,5 +75,57 @@ describe("official SDK with checkpoints", () => {
     const [id] = await ferry.send({ name: "cp/big", data: {} });
     expect(await runOf(id as string)).toMatchObject({ status: "Completed", output: 6000 });
     expect(calls.map((body) => (JSON.parse(body) as { ctx: { use_api: boolean } }).ctx.use_api)).toEqual([false, false, true, true]);
+  });
+
+  it("honours maxRuntime: past it the SDK hands the next step back planned, and the engine runs it in a call of its own", async () => {
+    calls = [];
+    const ran: string[] = [];
+    ferry = await startOfficialSdkFerry(
+      (inngest) => [
+        inngest.createFunction({ id: "slow", triggers: [{ event: "cp/slow" }], checkpointing: { maxRuntime: 20 } }, async ({ step }) => {
+          const a = await step.run("a", async () => {
+            ran.push("a");
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            return 1;
+          });
+          const b = await step.run("b", () => (ran.push("b"), a + 1));
+          return step.run("c", () => (ran.push("c"), b + 1));
+        }),
+      ],
+      { afterCall: async (body) => void calls.push(body) },
+    );
+    const [id] = await ferry.send({ name: "cp/slow", data: {} });
+    expect(await runOf(id as string)).toMatchObject({ status: "Completed", output: 3 });
+    expect(ran).toEqual(["a", "b", "c"]);
+    expect(calls.length).toBeGreaterThan(1);
+    // The second call runs the step the first one handed back planned.
+    expect((JSON.parse(calls[1] as string) as { ctx: { step_id: string } }).ctx.step_id).not.toBe("step");
+  });
+
+  it("stops the call when the run is cancelled meanwhile: the SDK's next report gets 409, and the run stays cancelled", async () => {
+    calls = [];
+    let reachedC = false;
+    ferry = await startOfficialSdkFerry(
+      (inngest) => [
+        inngest.createFunction({ id: "cancelled", triggers: [{ event: "cp/cancel" }] }, async ({ step, runId }) => {
+          await step.run("a", () => 1);
+          await step.run("b", async () => {
+            await cancelRun((ferry as InProcessFerry).engine.deps, runId);
+            return 2;
+          });
+          return step.run("c", () => {
+            reachedC = true;
+            return 3;
+          });
+        }),
+      ],
+      { afterCall: async (body) => void calls.push(body) },
+    );
+    const [id] = await ferry.send({ name: "cp/cancel", data: {} });
+    const run = await runOf(id as string);
+    expect(run.status).toBe("Cancelled");
+    expect(run.error?.name).toBe("Cancelled");
+    expect(reachedC).toBe(false);
+    expect(calls).toHaveLength(1);
   });
 });

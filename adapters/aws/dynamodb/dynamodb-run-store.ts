@@ -1,58 +1,107 @@
-import type { ExpectedVersion, RunRecord, RunStore, StepRecord } from "../../../core";
+import { ConflictError, type ExpectedVersion, type RunRecord, type RunStore, type StepRecord } from "../../../core";
 import { versionCondition } from "./conditions";
 import type { DynamoTable } from "./dynamo-table";
-import { bodyOf } from "./items";
+import { bodyOf, type Item } from "./items";
 import { keyPart, keys, recentPartitions, shardOf, timeKey } from "./keys";
 import { newestFirst } from "./recent-view";
+import { EVENTS_ITEM_ATTRIBUTE, EVENTS_ITEM_THRESHOLD_BYTES, runOf, runsOf, splitRun, splitUpdateCondition, type RunItems } from "./run-events-item";
+
+/** Options of the run store. */
+export interface DynamoDbRunStoreOptions {
+  /** A run whose events' JSON is over this many bytes keeps them in an item of their own. @default EVENTS_ITEM_THRESHOLD_BYTES (1 KB) */
+  eventsItemThresholdBytes?: number;
+}
 
 /**
- * Runs (`RUN#<id>` / `RUN`), their steps in the same partition (`STEP#<stepId>`), and one link
+ * Runs (`RUN#<id>` / `RUN`), their steps in the same partition (`STEP#<stepId>`), their events
+ * when over `eventsItemThresholdBytes` (`EVENTS#<sha256>`, see `run-events-item.ts`), and one link
  * per triggering event in the event's partition (`EVENT#<eventId>` / `RUN#<runId>`).
+ *
+ * A run's events are fixed when it is created: core writes runs only through `createRun` and
+ * `mutateRun`, and no decision of `mutateRun` assigns `events`, `eventsRef` or `eventIds` (checked
+ * with grep over core/). So the events item is written once and an update rewrites only the run
+ * item, a few hundred bytes where the events take up to `maxEventBytes` (256 KB).
  */
 export class DynamoDbRunStore implements RunStore {
-  constructor(private readonly table: DynamoTable) {}
+  private readonly eventsThresholdBytes: number;
+
+  constructor(
+    private readonly table: DynamoTable,
+    options: DynamoDbRunStoreOptions = {},
+  ) {
+    this.eventsThresholdBytes = options.eventsItemThresholdBytes ?? EVENTS_ITEM_THRESHOLD_BYTES;
+  }
 
   /**
-   * Creating a run writes its event links first, each an idempotent put of the same item, and
-   * the run last with a create-if-absent condition: a crash in between leaves links to a run
-   * that does not exist, which `listRunsByEvent` skips and the retried creation completes.
-   * An update replaces the run if it is still at `expectedVersion`; its index keys (id and
-   * creation time) never change, so updates never write the recent index.
+   * Creating a run writes its events item (when split off), then its event links, each an
+   * idempotent put of the same item, and the run last with a create-if-absent condition: a
+   * crash in between leaves an events item nothing names and links to a run that does not
+   * exist, which `listRunsByEvent` skips, and the retried creation writes the same items again
+   * and completes it. An update replaces only the run item, if it is still at
+   * `expectedVersion`; its index keys (id and creation time) never change, so updates never
+   * write the recent index.
    */
   async putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void> {
-    if (expectedVersion === null) {
-      for (const eventId of run.eventIds ?? run.events.map((event) => event.id)) {
-        await this.table.put(`link run ${run.id} to event ${eventId}`, { ...keys.runLink(eventId, run.id), runId: run.id });
-      }
-    }
+    const stored = splitRun(run, this.eventsThresholdBytes);
     const item = {
       ...keys.run(run.id),
-      body: JSON.stringify(run),
+      body: stored.body,
       version: run.version,
       gsi1pk: `RUNS#${shardOf(run.id)}`,
       gsi1sk: `${timeKey(run.createdAt)}#${keyPart(run.id)}`,
+      ...(stored.eventsItem ? { [EVENTS_ITEM_ATTRIBUTE]: stored.eventsItem.sk } : {}),
     };
-    await this.table.put(`put run ${run.id}`, item, versionCondition(expectedVersion));
+    if (expectedVersion !== null) return this.updateRun(run.id, item, stored, expectedVersion);
+    if (stored.eventsItem) await this.table.put(`put events of run ${run.id}`, stored.eventsItem);
+    for (const eventId of run.eventIds ?? run.events.map((event) => event.id)) {
+      await this.table.put(`link run ${run.id} to event ${eventId}`, { ...keys.runLink(eventId, run.id), runId: run.id });
+    }
+    await this.table.put(`put run ${run.id}`, item, versionCondition(null));
   }
 
+  /**
+   * An update of a run whose events are split off is conditioned on the run item naming the
+   * same events item already. That fails for a real conflict, and for a run whose events are
+   * still inline (stored before this split existed, or under a higher threshold): a consistent
+   * read tells them apart, and the second gets its events item written first, then the run item
+   * at the same expected version, the same order as a creation.
+   */
+  private async updateRun(id: string, item: Item, stored: RunItems, expected: number): Promise<void> {
+    const what = `put run ${id}`;
+    if (!stored.eventsItem) {
+      await this.table.put(what, item, versionCondition(expected));
+      return;
+    }
+    try {
+      await this.table.put(what, item, splitUpdateCondition(expected, stored.eventsItem.sk));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      if ((await this.table.get(`get run ${id}`, keys.run(id)))?.version !== expected) throw error;
+      await this.table.put(`put events of run ${id}`, stored.eventsItem);
+      await this.table.put(what, item, versionCondition(expected));
+    }
+  }
+
+  /** The run item, then its events item when they are split off (one more consistent GetItem). */
   async getRun(id: string): Promise<RunRecord | undefined> {
-    const item = await this.table.get(`get run ${id}`, keys.run(id));
-    return item ? bodyOf<RunRecord>(item) : undefined;
+    const what = `get run ${id}`;
+    const item = await this.table.get(what, keys.run(id));
+    return item ? runOf(this.table, what, item) : undefined;
   }
 
-  /** The event's links (a consistent query), then the runs themselves (a consistent batch read), oldest first. */
+  /** The event's links (a consistent query), then the runs and their split-off events (consistent batch reads), oldest first. */
   async listRunsByEvent(eventId: string): Promise<RunRecord[]> {
     const what = `list runs of event ${eventId}`;
     const links = await this.table.query(what, { partition: keys.event(eventId).pk, sortKey: { beginsWith: "RUN#" } });
-    const runs = await this.table.batchGet(what, links.map((link) => keys.run(String(link.runId))));
-    return [...runs.values()]
-      .map((item) => bodyOf<RunRecord>(item))
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const items = await this.table.batchGet(what, links.map((link) => keys.run(String(link.runId))));
+    const runs = await runsOf(this.table, what, [...items.values()]);
+    return runs.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The newest runs through the recent index, then the split-off events of those that have them (consistent batch reads). */
   async listRuns(limit: number): Promise<RunRecord[]> {
-    const items = await newestFirst(this.table, "list runs", recentPartitions("RUNS"), limit);
-    return items.map((item) => bodyOf<RunRecord>(item));
+    const what = "list runs";
+    return runsOf(this.table, what, await newestFirst(this.table, what, recentPartitions("RUNS"), limit));
   }
 
   /**

@@ -73,6 +73,8 @@ export const keys = {
   claim: (externalId: string): Key => ({ pk: `EXTID#${keyPart(externalId)}`, sk: "EXTID" }),
   run: (id: string): Key => ({ pk: `RUN#${keyPart(id)}`, sk: "RUN" }),
   step: (runId: string, stepId: string): Key => ({ pk: `RUN#${keyPart(runId)}`, sk: `STEP#${keyPart(stepId)}` }),
+  /** A run's events when split off its run item (`run-events-item.ts`), by the SHA-256 of their JSON. */
+  runEvents: (runId: string, digest: string): Key => ({ pk: `RUN#${keyPart(runId)}`, sk: `EVENTS#${digest}` }),
   app: (id: string): Key => ({ pk: "APPS", sk: `APP#${keyPart(id)}` }),
   apps: (): string => "APPS",
   fn: (id: string): Key => ({ pk: "FUNCTIONS", sk: `FN#${keyPart(id)}` }),
