@@ -70,7 +70,7 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
 }
 
 /** The run waits for this call: it already reported, or it is the discovery call the run owes now. */
-function mayReport(run: RunRecord, callId: string): boolean {
+export function mayReport(run: RunRecord, callId: string): boolean {
   if (isTerminal(run.status)) return false;
   if (run.checkpointedBy !== undefined) return run.checkpointedBy === callId;
   const owed = owedDiscoveryCall(run);

@@ -2,6 +2,7 @@ import { boundedError } from "../errors";
 import type { CallOutcome } from "../execution/call-outcome";
 import { backoffDelay } from "../execution/retry-policy";
 import { callSessionId, type CallContext } from "./call-context";
+import { mayReport } from "./checkpoint-steps";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
 import { transitionRun } from "./run-transition";
@@ -9,6 +10,13 @@ import { mutateStep } from "./step-mutation";
 
 /** The error an SDK answers with after the engine refused its checkpoint (HTTP 409). */
 export const STALE_DISPATCH = "StaleDispatchError";
+
+/** The run no longer waits for this call: it ended, or it is not (or no longer) the call the run owes. */
+async function movedOnWithout(deps: EngineDeps, runId: string, job: CallContext["job"]): Promise<boolean> {
+  const current = await deps.runs.getRun(runId);
+  // Only a discovery call checkpoints; a step call's error of that name is the function's own.
+  return !current || (job.stepId === undefined && !mayReport(current, callSessionId(job)));
+}
 
 /**
  * The call as a whole failed (the endpoint was down, code outside a step threw, the SDK said
@@ -22,8 +30,9 @@ export async function handleFunctionError(
   { run, fn, job }: CallContext,
 ): Promise<void> {
   // The engine itself told this call to stop (its checkpoint was refused: the run moved on
-  // without it), so its failure says nothing about the run.
-  if (outcome.error.name === STALE_DISPATCH) return;
+  // without it), so its failure says nothing about the run. Checked against the run, so a
+  // function that throws an error of that name cannot leave its run waiting for nothing.
+  if (outcome.error.name === STALE_DISPATCH && (await movedOnWithout(deps, run.id, job))) return;
   const now = deps.clock.now();
   const stepId = job.stepId;
   if (stepId) {

@@ -122,6 +122,22 @@ describe("checkpointing (our SDK)", () => {
     expect(steps.map((step) => step.name)).toEqual(["a"]);
   });
 
+  it("does not take a function's own error named StaleDispatchError for a refused checkpoint: the run is retried and fails", async () => {
+    await start((client) => [
+      client.createFunction({ id: "impostor", retries: 1 }, { event: "cp/impostor" }, async ({ step }) => {
+        await step.run("a", () => 1);
+        const error = new Error("not the engine's");
+        error.name = "StaleDispatchError";
+        throw error;
+      }),
+    ]);
+    const [id] = await ferry.send({ name: "cp/impostor", data: {} });
+    await ferry.idle();
+    await ferry.advance(60 * 60 * 1000);
+    expect(await runOf(id as string)).toMatchObject({ status: "Failed", error: { name: "StaleDispatchError", message: "not the engine's" } });
+    expect(calls).toHaveLength(2);
+  });
+
   it("sends a memo too large for the call body through the API (ctx.use_api), and the run completes", async () => {
     const big = "x".repeat(3000);
     await start(
