@@ -1,70 +1,53 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Ferry } from "@ferry/sdk";
-import { serve } from "@ferry/sdk/node";
-import type { RunRecord } from "../core/model/run";
 import { startDevServer, type RunningDevServer } from "../dev/start-dev-server";
-import { startAppServer } from "../test/support/app-server";
 import { FerryApi } from "../test/support/ferry-api";
+import { startBenchApp, type Sdk } from "./app";
+import { FUNCTION_IDS, type BenchEvent } from "./functions";
+import { RunTracker, type FinishedRun } from "./run-tracker";
+import { countingCaller, countingFetch, noTraffic, type Traffic } from "./traffic";
 
-/** Steps in the benchmark function; every run executes exactly this many `step.run` calls. */
-export const STEPS_PER_RUN = 10;
-/** Event that triggers the benchmark function. */
-export const EVENT_NAME = "bench/run";
-const FUNCTION_ID = "bench-ten-steps";
-
-/** A finished run as the harness reports it: engine timestamps plus the local finish time. */
-export interface FinishedRun {
-  status: RunRecord["status"];
-  createdAt: number;
-  endedAt?: number;
-  /** `performance.now()` when the engine's `runFinished` observer fired. */
-  observedAt: number;
+/** What a harness runs: which SDK serves the functions, whether the engine checkpoints, where state lives. */
+export interface HarnessOptions {
+  sdk: Sdk;
+  /** Passed to the dev server; off, the engine sends no `ctx.fn_id` and SDKs run one step per call. */
+  checkpointing: boolean;
+  /** `:memory:` SQLite instead of a file in a temp dir. */
+  memory: boolean;
 }
 
-/** An in-process dev server, an app serving the 10-step function, and run completion tracking. */
+/** An in-process dev server, an app serving the benchmark functions, and run completion tracking. */
 export interface Harness {
-  devUrl: string;
-  /** Where the SQLite database lives (":memory:" for in-memory). */
-  database: string;
-  /**
-   * Sends one `bench/run` event tagged with `seq` and resolves when its run finishes.
-   * Rejects if the run did not complete successfully.
-   */
-  runOnce(seq: number): Promise<{ sentAt: number; finished: FinishedRun }>;
+  /** Bytes between engine and app so far; take snapshots around a workload. */
+  readonly traffic: Readonly<Traffic>;
+  /** Reserves `count` consecutive `data.seq` values; returns the first. */
+  seqs(count: number): number;
+  /** Resolves when the run of the event tagged `seq` completes (see {@link RunTracker.waitFor}). */
+  waitFor(seq: number): Promise<FinishedRun>;
+  /** Sends one event and resolves when its run completes; rejects if it did not. */
+  runOnce(event: BenchEvent): Promise<{ sentAt: number; finished: FinishedRun }>;
   close(): Promise<void>;
 }
 
 const noop = (): void => undefined;
 
-/** Starts the dev server (file-backed SQLite in a temp dir unless `memory`) and syncs the app. */
-export async function startHarness(options: { memory: boolean }): Promise<Harness> {
+/**
+ * Starts a fresh dev server (file-backed SQLite in a temp dir unless `memory`) and an app
+ * serving the benchmark functions with the chosen SDK, and syncs it.
+ */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = options.memory ? undefined : mkdtempSync(join(tmpdir(), "ferry-bench-"));
   const database = dir ? join(dir, "bench.db") : ":memory:";
   const dev: RunningDevServer = await startDevServer(
-    { port: 0, host: "127.0.0.1", database, urls: [], example: false, virtualClock: false, quiet: true },
+    { port: 0, host: "127.0.0.1", database, urls: [], example: false, virtualClock: false, quiet: true, checkpointing: options.checkpointing },
     noop,
   );
-  const waiters = new Map<number, (run: FinishedRun) => void>();
-  const observer = dev.engine.deps.observer;
-  const original = observer.runFinished?.bind(observer);
-  observer.runFinished = (run: RunRecord): void => {
-    const observedAt = performance.now();
-    original?.(run);
-    const seq = run.events[0]?.data.seq;
-    if (typeof seq !== "number") return;
-    const resolve = waiters.get(seq);
-    waiters.delete(seq);
-    resolve?.({ status: run.status, createdAt: run.createdAt, endedAt: run.endedAt, observedAt });
-  };
-
-  const ferry = new Ferry({ id: "bench", isDev: true, baseUrl: dev.url });
-  const fn = ferry.createFunction({ id: "ten-steps" }, { event: EVENT_NAME }, async ({ step }) => {
-    for (let i = 0; i < STEPS_PER_RUN; i++) await step.run(`s${i}`, () => i);
-    return "done";
-  });
-  const app = await startAppServer(serve({ client: ferry, functions: [fn] }));
+  const traffic = noTraffic();
+  // The engine reads `deps.caller` on every call, so wrapping it here counts every call.
+  dev.engine.deps.caller = countingCaller(dev.engine.deps.caller, traffic);
+  const tracker = new RunTracker(dev.engine.deps.observer);
+  const app = await startBenchApp({ sdk: options.sdk, devUrl: dev.url, fetch: countingFetch(traffic) });
 
   const close = async (): Promise<void> => {
     await app.close();
@@ -78,22 +61,25 @@ export async function startHarness(options: { memory: boolean }): Promise<Harnes
     throw err;
   }
 
+  let nextSeq = 0;
+  const send = async (event: BenchEvent): Promise<void> => {
+    const res = await fetch(`${dev.url}/e/bench`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+    if (!res.ok) throw new Error(`POST /e/bench → ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
   return {
-    devUrl: dev.url,
-    database,
-    runOnce: async (seq) => {
-      const finished = new Promise<FinishedRun>((resolve) => waiters.set(seq, resolve));
+    traffic,
+    seqs: (count) => {
+      const first = nextSeq;
+      nextSeq += count;
+      return first;
+    },
+    waitFor: (seq) => tracker.waitFor(seq),
+    runOnce: async (event) => {
+      const finished = tracker.waitFor(event.data.seq);
       const sentAt = performance.now();
-      const res = await fetch(`${dev.url}/e/bench`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: EVENT_NAME, data: { seq } }),
-      });
-      if (!res.ok) throw new Error(`POST /e/bench → ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-      const run = await finished;
-      if (run.status !== "Completed") throw new Error(`run for seq ${seq} ended ${run.status}`);
-      return { sentAt, finished: run };
+      await send(event);
+      return { sentAt, finished: await finished };
     },
     close,
   };
@@ -104,5 +90,5 @@ async function syncApp(devUrl: string, appUrl: string): Promise<void> {
   const api = new FerryApi(devUrl);
   const sync = await api.request("POST", "/v1/apps/sync", { url: appUrl });
   if (sync.status !== 200) throw new Error(`app sync failed: ${sync.status} ${JSON.stringify(sync.body)}`);
-  await api.waitForFunctions([FUNCTION_ID]);
+  await api.waitForFunctions(FUNCTION_IDS);
 }

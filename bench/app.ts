@@ -1,0 +1,37 @@
+import type { RequestListener } from "node:http";
+import { Ferry } from "@ferry/sdk";
+import { serve as serveFerry } from "@ferry/sdk/node";
+import { Inngest } from "inngest";
+import { serve as serveOfficial } from "inngest/node";
+import { startAppServer, type AppServer } from "../test/support/app-server";
+import { APP_ID, BENCH_FUNCTIONS } from "./functions";
+
+/** Which SDK the app is written with: ours (`@ferry/sdk`) or the official `inngest` package (v4). */
+export type Sdk = "ferry" | "official";
+
+/** What the app needs to reach the engine. */
+export interface BenchAppOptions {
+  sdk: Sdk;
+  /** The dev server, for registration, checkpoints and `step.sendEvent`. */
+  devUrl: string;
+  /** The fetch the SDK client reaches the engine with (the harness counts its traffic). */
+  fetch: typeof fetch;
+}
+
+/** Swallows the official SDK's logs, which would otherwise be printed per run in dev mode. */
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+function ferryListener({ devUrl, fetch }: BenchAppOptions): RequestListener {
+  const ferry = new Ferry({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch });
+  return serveFerry({ client: ferry, functions: BENCH_FUNCTIONS.map((fn) => ferry.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
+}
+
+function officialListener({ devUrl, fetch }: BenchAppOptions): RequestListener {
+  const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch, logger: quiet });
+  return serveOfficial({ client: inngest, functions: BENCH_FUNCTIONS.map((fn) => inngest.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
+}
+
+/** Serves {@link BENCH_FUNCTIONS} with the chosen SDK at `/api/inngest` on a loopback port. */
+export function startBenchApp(options: BenchAppOptions): Promise<AppServer> {
+  return startAppServer(options.sdk === "ferry" ? ferryListener(options) : officialListener(options));
+}
