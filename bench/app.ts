@@ -5,6 +5,7 @@ import { Inngest } from "inngest";
 import { serve as serveOfficial } from "inngest/node";
 import { startAppServer, type AppServer } from "../test/support/app-server";
 import { APP_ID, BENCH_FUNCTIONS } from "./functions";
+import { countingFetch, countingKeepAliveFetch, type Traffic } from "./traffic";
 
 /** Which SDK the app is written with: ours (`@ferry/sdk`) or the official `inngest` package (v4). */
 export type Sdk = "ferry" | "official";
@@ -14,20 +15,20 @@ export interface BenchAppOptions {
   sdk: Sdk;
   /** The dev server, for registration, checkpoints and `step.sendEvent`. */
   devUrl: string;
-  /** The fetch the SDK client reaches the engine with (the harness counts its traffic). */
-  fetch: typeof fetch;
+  /** Counts the SDK's requests to the engine (bench/traffic.ts). */
+  traffic: Traffic;
 }
 
 /** Swallows the official SDK's logs, which would otherwise be printed per run in dev mode. */
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
-function ferryListener({ devUrl, fetch }: BenchAppOptions): RequestListener {
-  const ferry = new Ferry({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch });
+function ferryListener({ devUrl, traffic }: BenchAppOptions): RequestListener {
+  const ferry = new Ferry({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingKeepAliveFetch(traffic) });
   return serveFerry({ client: ferry, functions: BENCH_FUNCTIONS.map((fn) => ferry.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
 }
 
-function officialListener({ devUrl, fetch }: BenchAppOptions): RequestListener {
-  const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch, logger: quiet });
+function officialListener({ devUrl, traffic }: BenchAppOptions): RequestListener {
+  const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingFetch(traffic), logger: quiet });
   return serveOfficial({ client: inngest, functions: BENCH_FUNCTIONS.map((fn) => inngest.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
 }
 

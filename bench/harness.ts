@@ -6,7 +6,7 @@ import { FerryApi } from "../test/support/ferry-api";
 import { startBenchApp, type Sdk } from "./app";
 import { FUNCTION_IDS, type BenchEvent } from "./functions";
 import { RunTracker, type FinishedRun } from "./run-tracker";
-import { countingCaller, countingFetch, noTraffic, type Traffic } from "./traffic";
+import { countingCaller, noTraffic, type Traffic } from "./traffic";
 
 /** What a harness runs: which SDK serves the functions, whether the engine checkpoints, where state lives. */
 export interface HarnessOptions {
@@ -47,7 +47,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // The engine reads `deps.caller` on every call, so wrapping it here counts every call.
   dev.engine.deps.caller = countingCaller(dev.engine.deps.caller, traffic);
   const tracker = new RunTracker(dev.engine.deps.observer);
-  const app = await startBenchApp({ sdk: options.sdk, devUrl: dev.url, fetch: countingFetch(traffic) });
+  const app = await startBenchApp({ sdk: options.sdk, devUrl: dev.url, traffic });
 
   const close = async (): Promise<void> => {
     await app.close();

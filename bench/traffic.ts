@@ -1,3 +1,5 @@
+import type { FetchLike } from "@ferry/sdk";
+import { keepAliveFetch } from "@ferry/sdk/node";
 import type { FunctionCaller } from "../core";
 
 /**
@@ -44,15 +46,33 @@ export function countingCaller(caller: FunctionCaller, traffic: Traffic): Functi
   };
 }
 
-/** The global fetch, adding every request and its response to `traffic`. */
+/** The global fetch (the official SDK's), adding every request and its response to `traffic`. */
 export function countingFetch(traffic: Traffic): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
-    const body = init?.body;
-    // Both SDKs send their API bodies as JSON strings; anything else would go uncounted.
-    if (body !== undefined && body !== null && typeof body !== "string") throw new Error("bench: an SDK sent a non-string body; count it");
-    traffic.apiRequests++;
-    traffic.apiBytes += (body ? Buffer.byteLength(body) : 0) + Number(response.headers.get("content-length") ?? 0);
+    countApiRequest(traffic, init?.body, Number(response.headers.get("content-length") ?? 0));
     return response;
   };
+}
+
+/**
+ * Our SDK's engine client as its Node adapter uses it (`keepAliveFetch`), adding every request
+ * and its response to `traffic`: passing a `fetch` to the client replaces the adapter's, so the
+ * bench passes the same one, wrapped.
+ */
+export function countingKeepAliveFetch(traffic: Traffic): FetchLike {
+  const base = keepAliveFetch();
+  return async (input, init) => {
+    const response = await base(input, init);
+    const text = await response.text();
+    countApiRequest(traffic, init?.body, Buffer.byteLength(text));
+    return { ...response, text: async () => text };
+  };
+}
+
+function countApiRequest(traffic: Traffic, body: unknown, responseBytes: number): void {
+  // Both SDKs send their API bodies as JSON strings; anything else would go uncounted.
+  if (body !== undefined && body !== null && typeof body !== "string") throw new Error("bench: an SDK sent a non-string body; count it");
+  traffic.apiRequests++;
+  traffic.apiBytes += (body ? Buffer.byteLength(body) : 0) + responseBytes;
 }

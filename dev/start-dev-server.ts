@@ -66,7 +66,7 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
     },
     {
       onProblem: (message, error) => observer.problem?.(message, error),
-      commit: () => engine.commit(),
+      durable: () => engine.durable(),
       // The bound name is how clients reach it; localhost and IP addresses are always accepted.
       policy: { allowedHosts: [options.host.toLowerCase(), ...(options.allowedHosts ?? [])] },
     },

@@ -49,10 +49,12 @@ export interface LocalEngine {
   queue: SqliteJobQueue;
   db: Database.Database;
   /**
-   * Commits the writes made so far (they are grouped per turn of the event loop, see
-   * `GroupCommit`). Call it before anything that depends on them leaves the process, such as an
-   * HTTP response; calls to functions already do.
+   * Resolves once the writes made so far are committed (they are grouped per turn of the event
+   * loop, see `GroupCommit`). Await it before anything that depends on them leaves the process,
+   * such as an HTTP response; calls to functions already do.
    */
+  durable(): Promise<void>;
+  /** Commits the writes made so far now (before a process is killed on purpose, in tests). */
   commit(): void;
   /** Starts executing queued work (including work left by a previous process). */
   start(): void;
@@ -111,6 +113,7 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     deps,
     queue,
     db,
+    durable: () => group.durable(),
     commit: () => group.commit(),
     start: () => {
       queue.start(
@@ -134,8 +137,8 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
 /** The app is outside the process: what it is told (the memo, the run's state) must be committed. */
 function committingFirst(caller: FunctionCaller, group: GroupCommit): FunctionCaller {
   return {
-    call: (...args) => {
-      group.commit();
+    call: async (...args) => {
+      await group.durable();
       return caller.call(...args);
     },
   };

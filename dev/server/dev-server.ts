@@ -22,11 +22,11 @@ export interface DevListenerOptions {
   /** Reports a request that failed with a 500. */
   onProblem: (message: string, error: unknown) => void;
   /**
-   * Makes the engine's writes so far durable (`LocalEngine.commit`); called before every
-   * response, so an answer such as "event accepted" is never sent for a write a crash could
-   * still lose.
+   * Resolves once the engine's writes so far are durable (`LocalEngine.durable`); awaited before
+   * every response, so an answer such as "event accepted" is never sent for a write a crash
+   * could still lose.
    */
-  commit: () => void;
+  durable: () => Promise<void>;
   /** @default only localhost and IP addresses as `Host` */
   policy?: SitePolicy;
 }
@@ -36,7 +36,7 @@ export interface DevListenerOptions {
  * (nothing of a rejected request is stored) and a 500 for bugs, which are also reported.
  * Requests another web site could have made are refused first (see `guardSite`).
  */
-export function createDevHttpServer(context: DevContext, { onProblem, commit, policy = { allowedHosts: [] } }: DevListenerOptions): Server {
+export function createDevHttpServer(context: DevContext, { onProblem, durable, policy = { allowedHosts: [] } }: DevListenerOptions): Server {
   const router = buildRouter(context);
   return createServer((req, res) => {
     handle(router, policy, req)
@@ -44,9 +44,9 @@ export function createDevHttpServer(context: DevContext, { onProblem, commit, po
         onProblem(`${req.method} ${req.url} failed`, error);
         return INTERNAL_ERROR_RESPONSE;
       })
-      .then((response) => {
-        // What the answer reports (an event accepted, a run cancelled) must survive a crash.
-        commit();
+      .then(async (response) => {
+        // What the answer reports (an event accepted, a step memoized) must survive a crash.
+        await durable();
         send(res, response);
       })
       .catch((error: unknown) => {

@@ -278,3 +278,25 @@ describe("checkpointing option", () => {
     expect(() => testClient().createFunction({ id: "bad", checkpointing: { maxRuntime: "soon" } }, { event: "e" }, async () => null)).toThrow(/checkpointing.maxRuntime/);
   });
 });
+
+describe("checkpointing: which client reaches the engine", () => {
+  const serveWith = (client: Ferry, engineFetch: ReturnType<typeof engine>) => {
+    const fn = client.createFunction({ id: "fn" }, { event: "test/event" }, threeSteps().handler);
+    return createServeHandler({ client, functions: [fn], engineFetch })({ method: "POST", url: "http://localhost/api/inngest?fnId=app-fn&stepId=step", headers: {}, body: JSON.stringify(checkpointRequest()) });
+  };
+
+  it("uses the adapter's engine client when the client was given no fetch", async () => {
+    const adapters = engine();
+    const res = await serveWith(new Ferry({ id: "app", isDev: true, env: {}, logger: recordingLogger() }), adapters);
+    expect(res.status).toBe(200);
+    expect(checkpoints(adapters).map((c) => c.url)).toEqual([checkpointUrl, checkpointUrl, checkpointUrl]);
+  });
+
+  it("keeps the client's own fetch when it was given one", async () => {
+    const own = engine();
+    const adapters = engine();
+    await serveWith(testClient({ fetch: own }), adapters);
+    expect(checkpoints(own)).toHaveLength(3);
+    expect(adapters.calls).toEqual([]);
+  });
+});

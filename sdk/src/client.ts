@@ -52,7 +52,11 @@ export class Ferry {
     this.logger = options.logger ?? console;
     this.checkpointing = options.checkpointing;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.hasOwnFetch = options.fetch !== undefined;
   }
+
+  /** True when the client was given a `fetch`: serve adapters then use it rather than their own. */
+  readonly hasOwnFetch: boolean;
 
   /** Whether the client runs in dev mode. */
   get isDev(): boolean {

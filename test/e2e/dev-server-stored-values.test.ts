@@ -45,7 +45,7 @@ describe("the dev server's views survive unshowable stored times", () => {
     await runs.putStep(step, null);
     await events.putEvent({ id: "01EVENTFAR", name: "far/away", data: {}, user: {}, ts: T, receivedAt: UNSHOWABLE });
     await skips.putSkip({ eventId: "01EVENTFAR", functionId: "app-f", reason: "rate-limited", at: UNSHOWABLE });
-    server = createDevHttpServer({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not here" }), idle: () => engine.idle() }, { onProblem: (_message, error) => problems.push(error), commit: () => engine.commit() });
+    server = createDevHttpServer({ deps: engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not here" }), idle: () => engine.idle() }, { onProblem: (_message, error) => problems.push(error), durable: () => engine.durable() });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     api = new FerryApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });

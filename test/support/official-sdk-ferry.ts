@@ -56,7 +56,7 @@ export async function startOfficialSdkFerry(build: (inngest: OfficialClient) => 
   const engine = createLocalEngine({ database: ":memory:", caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   const api = createDevHttpServer(
     { deps: options.apiDeps?.(engine.deps) ?? engine.deps, syncApp: (url) => syncApp(url), virtualClock: clock, idle: () => engine.idle() },
-    { onProblem: (message, error) => options.observer?.problem?.(message, error), commit: () => engine.commit() },
+    { onProblem: (message, error) => options.observer?.problem?.(message, error), durable: () => engine.durable() },
   );
   const scope = options.apiScope;
   if (scope) {

@@ -64,6 +64,25 @@ describe("GroupCommit", () => {
     expect(committedRows()).toEqual(["a", "b"]);
   });
 
+  it("resolves durable() with the commit of the group holding the writes so far, and at once when none is open", async () => {
+    await expect(group.durable()).resolves.toBeUndefined();
+    writer.prepare("INSERT INTO t (v) VALUES (?)").run("a");
+    let durable = false;
+    const waiting = group.durable().then(() => (durable = true));
+    await Promise.resolve();
+    expect(durable).toBe(false);
+    runScheduled();
+    await waiting;
+    expect(committedRows()).toEqual(["a"]);
+  });
+
+  it("rejects durable() when the group's commit fails", async () => {
+    writer.prepare("INSERT INTO t (v, parent) VALUES (?, ?)").run("orphan", "no-such-parent");
+    const waiting = group.durable();
+    runScheduled();
+    await expect(waiting).rejects.toThrow(/could not commit/);
+  });
+
   it("leaves reads outside any group", () => {
     writer.prepare("SELECT COUNT(*) AS n FROM t").get();
     expect(group.pending).toBe(false);

@@ -22,10 +22,12 @@ export interface GroupCommitOptions {
  * dozens of jobs in flight share one commit instead of paying one each (a job makes about five
  * writes, and at thousands of steps a second the commits were most of SQLite's cost).
  *
- * What may leave the process must not depend on writes that are not committed: call `commit()`
- * before an HTTP response or an outbound call. A kill -9 then loses at most the writes of the
- * current turn, all of them together, and nobody outside has seen them: the same as stopping a
- * moment earlier, which every job already survives (they converge on redelivery).
+ * What may leave the process must not depend on writes that are not committed: await
+ * `durable()` before an HTTP response or an outbound call. It resolves when the group holding
+ * the writes so far has committed, so the answers and calls of one turn share a commit too
+ * (committing for each would cost a commit per step again). A kill -9 then loses at most the
+ * writes of the current turn, all of them together, and nobody outside has seen them: the same
+ * as stopping a moment earlier, which every job already survives (they converge on redelivery).
  *
  * A failed commit rolls the whole group back, which may leave a job acknowledged in a later
  * group while the work it enqueued in this one is gone. Going on could lose that work, so the
@@ -37,6 +39,8 @@ export interface GroupCommitOptions {
  */
 export class GroupCommit {
   private open = false;
+  /** Waiting for the open group's commit (`durable`). */
+  private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private readonly schedule: CommitScheduler;
   private readonly onFailure: (error: FerryError) => void;
 
@@ -58,12 +62,26 @@ export class GroupCommit {
     return this.open;
   }
 
+  /**
+   * Resolves once every write made so far is committed: at once when no group is open, else
+   * with the open group's commit (rejects if that commit fails).
+   */
+  durable(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
   /** Commits the open group now, if there is one; cheap when there is none. */
   commit(): void {
     if (!this.open) return;
     this.open = false;
+    const waiters = this.waiters;
+    this.waiters = [];
     // Closed under us: closing rolled the group back, as a crash would (tests do this on purpose).
-    if (!this.db.open) return;
+    if (!this.db.open) {
+      for (const waiter of waiters) waiter.reject(new FerryError("the database was closed before its writes were committed"));
+      return;
+    }
     try {
       this.db.exec("COMMIT");
     } catch (error) {
@@ -71,8 +89,12 @@ export class GroupCommit {
       // connection is usable and nothing half-written stays visible.
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
       const message = error instanceof Error ? error.message : String(error);
-      this.onFailure(new FerryError(`the database could not commit (${message}); the writes since the last commit were rolled back, restart to resume from there`, { cause: error }));
+      const failure = new FerryError(`the database could not commit (${message}); the writes since the last commit were rolled back, restart to resume from there`, { cause: error });
+      for (const waiter of waiters) waiter.reject(failure);
+      this.onFailure(failure);
+      return;
     }
+    for (const waiter of waiters) waiter.resolve();
   }
 
   /** Opens a group for the write about to happen, unless one (or a caller's transaction) is open. */

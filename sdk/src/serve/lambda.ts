@@ -1,3 +1,4 @@
+import { keepAliveFetch } from "./keep-alive-fetch";
 import { createServeHandler } from "./serve-core";
 import type { ServeOptions } from "./serve-types";
 
@@ -31,7 +32,7 @@ export interface LambdaHttpResult {
  * ```
  */
 export function serve(options: ServeOptions): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
-  const handle = createServeHandler({ framework: "aws-lambda", ...options });
+  const handle = createServeHandler({ framework: "aws-lambda", engineFetch: keepAliveFetch(), ...options });
   return async (event) => {
     const headers = event.headers ?? {};
     const host = headers.host ?? headers.Host ?? event.requestContext?.domainName ?? "localhost";

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { keepAliveFetch } from "./keep-alive-fetch";
 import { createServeHandler } from "./serve-core";
 import type { ServeOptions } from "./serve-types";
 
@@ -27,7 +28,7 @@ async function readBody(req: NodeRequest): Promise<string> {
  * ```
  */
 export function serve(options: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const handle = createServeHandler({ framework: "node", ...options });
+  const handle = createServeHandler({ framework: "node", engineFetch: keepAliveFetch(), ...options });
   return (req, res) => {
     const request = req as NodeRequest;
     const proto = (request.headers["x-forwarded-proto"] as string | undefined)?.split(",")[0] ?? ("encrypted" in request.socket && request.socket.encrypted ? "https" : "http");
@@ -46,3 +47,4 @@ export function serve(options: ServeOptions): (req: IncomingMessage, res: Server
 }
 
 export type { ServeOptions };
+export { keepAliveFetch };

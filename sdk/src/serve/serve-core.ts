@@ -90,7 +90,7 @@ async function handleCall(options: ServeOptions, request: ServeRequest, byId: Ma
   }
   if (!body || typeof body !== "object" || !body.event) return errorResponse(400, "request body has no event");
   // Checkpoints authenticate with the key this endpoint verifies with, as registration does.
-  const engine = { ...engineConnection(options.client), signingKey };
+  const engine = { ...engineConnection(options.client), signingKey, ...(options.engineFetch && !options.client.hasOwnFetch ? { fetch: options.engineFetch } : {}) };
   const result = await execute({ fn, request: body, stepId: url.searchParams.get("stepId") ?? undefined, logger: options.client.logger, engine });
   const response = executionResponse(result);
   if (mustVerify && signingKey) response.headers[HeaderNames.signature] = signBody(response.body, signingKey);

@@ -1,5 +1,6 @@
 import type { Ferry } from "../client";
 import type { FerryFunction } from "../ferry-function";
+import type { FetchLike } from "../types";
 
 /** A framework-neutral HTTP request. `url` is absolute (scheme and host included) or a path. */
 export interface ServeRequest {
@@ -36,6 +37,12 @@ export interface ServeOptions {
   servePath?: string;
   /** Framework name sent on registration. */
   framework?: string;
+  /**
+   * How this endpoint reaches the engine (checkpoints, run state) when the client was not given
+   * a `fetch` of its own; the Node and Lambda adapters pass a kept-alive `node:http` client.
+   * @default the client's fetch
+   */
+  engineFetch?: FetchLike;
 }
 
 /** Reads a header case-insensitively (first value when repeated). */
