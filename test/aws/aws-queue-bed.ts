@@ -69,10 +69,6 @@ export async function startAwsQueueBed(options: AwsQueueBedOptions): Promise<Aws
   const delayQueueUrl = await sqs.createQueue("ferry-delay", visibility);
   const scheduler = new SchedulerEmulator({
     clock,
-    // Schedules fire only from the jump listener below, once the SQS server has jumped too (a
-    // background poll firing mid-jump stamps its message days in the past and the server's
-    // catch-up deletes it by retention: the lost timer found on the production bed).
-    pollMs: 0,
     // AWS invokes a schedule anywhere within its minute: the bed takes the latest edge, the
     // hardest case for the hand-over to the delay queue.
     firingOffsetMs: 59_000,
