@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startDevServer, type RunningDevServer } from "../dev/start-dev-server";
 import { FerryApi } from "../test/support/ferry-api";
 import { startBenchApp, type Sdk } from "./app";
+import { startAppThread } from "./app-thread";
 import { FUNCTION_IDS, type BenchEvent } from "./functions";
 import { RunTracker, type FinishedRun } from "./run-tracker";
 import { countingCaller, noTraffic, type Traffic } from "./traffic";
@@ -15,6 +16,8 @@ export interface HarnessOptions {
   checkpointing: boolean;
   /** `:memory:` SQLite instead of a file in a temp dir. */
   memory: boolean;
+  /** Serve the app from a thread of its own (its own core), not the engine's event loop. */
+  appThread: boolean;
 }
 
 /** An in-process dev server, an app serving the benchmark functions, and run completion tracking. */
@@ -47,7 +50,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // The engine reads `deps.caller` on every call, so wrapping it here counts every call.
   dev.engine.deps.caller = countingCaller(dev.engine.deps.caller, traffic);
   const tracker = new RunTracker(dev.engine.deps.observer);
-  const app = await startBenchApp({ sdk: options.sdk, devUrl: dev.url, traffic });
+  const app = options.appThread ? await startAppThread(options.sdk, dev.url, traffic) : await startBenchApp({ sdk: options.sdk, devUrl: dev.url, traffic });
 
   const close = async (): Promise<void> => {
     await app.close();

@@ -16,6 +16,8 @@ export interface BenchSettings {
   throughputRuns: number;
   inFlight: number;
   database: "file" | "memory";
+  /** The app served from a thread of its own (`--app-thread`) instead of the engine's event loop. */
+  appThread: boolean;
   /** Runs started by the one fan-out event (at most one `POST /e/` worth). */
   fanOutRuns: number;
   /** Steps of the parallel run, and how many such runs are counted (one more warms up). */
@@ -43,6 +45,7 @@ const FLAGS = {
   "throughput-runs": { type: "string", default: "1000" },
   "in-flight": { type: "string", default: "50" },
   memory: { type: "boolean", default: false },
+  "app-thread": { type: "boolean", default: false },
   "fan-out": { type: "string", default: "1000" },
   "parallel-steps": { type: "string", default: "100" },
   "parallel-runs": { type: "string", default: "5" },
@@ -85,6 +88,7 @@ export function parseBenchOptions(argv: string[]): BenchSettings {
     throughputRuns: integer("throughput-runs", values["throughput-runs"], 1),
     inFlight: integer("in-flight", values["in-flight"], 1),
     database: values.memory ? "memory" : "file",
+    appThread: values["app-thread"],
     fanOutRuns: integer("fan-out", values["fan-out"], 1, MAX_EVENTS_PER_REQUEST),
     parallelSteps: integer("parallel-steps", values["parallel-steps"], 1),
     parallelRuns: integer("parallel-runs", values["parallel-runs"], 1),

@@ -103,7 +103,8 @@ export interface FerryEngineProps {
    */
   readonly queueAgeThresholdSeconds?: number;
   /**
-   * Throttling of the HTTP API (event and REST API share the stage).
+   * Throttling of the HTTP API (event and REST API share the stage). With `checkpointing`, every
+   * step an SDK reports is one request, so this also caps steps per second.
    * @default { rateLimit: 1000, burstLimit: 2000 }
    */
   readonly apiThrottle?: ApiThrottle;

@@ -1,0 +1,61 @@
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { join } from "node:path";
+import type { AppServer } from "../test/support/app-server";
+import { startBenchApp, type Sdk } from "./app";
+import type { Traffic } from "./traffic";
+
+/** What the thread gets: the SDK, the dev server, and the shared counters of its API traffic. */
+interface ThreadData {
+  sdk: Sdk;
+  devUrl: string;
+  /** [apiRequests, apiBytes], written by the thread, read by the harness. */
+  counters: SharedArrayBuffer;
+}
+
+/**
+ * The app in a thread of its own (`--app-thread`), so it runs on its own core as an app in its
+ * own process would, instead of sharing the engine's event loop. Its requests to the engine are
+ * counted into shared memory, so `traffic` reads them synchronously like the in-process app's.
+ */
+export async function startAppThread(sdk: Sdk, devUrl: string, traffic: Traffic): Promise<AppServer> {
+  const counters = new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT);
+  const shared = new Float64Array(counters);
+  // The thread loads TypeScript as the main thread does (tsx's require hook), then this file.
+  const entry = `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "app-thread.ts"))});`;
+  const worker = new Worker(entry, { eval: true, workerData: { sdk, devUrl, counters } satisfies ThreadData });
+  const serveUrl = await new Promise<string>((resolve, reject) => {
+    worker.once("message", (message: { serveUrl: string }) => resolve(message.serveUrl));
+    worker.once("error", reject);
+  });
+  Object.defineProperties(traffic, {
+    apiRequests: { get: () => shared[0], enumerable: true },
+    apiBytes: { get: () => shared[1], enumerable: true },
+  });
+  return { serveUrl, close: async () => void (await worker.terminate()) };
+}
+
+/** The thread itself: serve the app and report where. */
+async function serveInThread(): Promise<void> {
+  const { sdk, devUrl, counters } = workerData as ThreadData;
+  const shared = new Float64Array(counters);
+  const traffic = {
+    calls: 0,
+    callBytes: 0,
+    get apiRequests() {
+      return shared[0] as number;
+    },
+    set apiRequests(value: number) {
+      shared[0] = value;
+    },
+    get apiBytes() {
+      return shared[1] as number;
+    },
+    set apiBytes(value: number) {
+      shared[1] = value;
+    },
+  };
+  const app = await startBenchApp({ sdk, devUrl, traffic });
+  parentPort?.postMessage({ serveUrl: app.serveUrl });
+}
+
+if (!isMainThread) void serveInThread();
