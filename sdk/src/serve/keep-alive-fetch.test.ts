@@ -46,6 +46,18 @@ describe("keepAliveFetch", () => {
     expect(new Set(seen.slice(from).map((request) => request.socket)).size).toBe(1);
   });
 
+  it("gives up on an engine that does not answer", async () => {
+    const silent = createServer(() => undefined); // takes the request and never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      await expect(keepAliveFetch({ timeoutMs: 50 })(`http://127.0.0.1:${port}/v1/checkpoint/r/async`, { method: "POST", body: "{}" })).rejects.toThrow(/no answer .* within 50 ms/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it("rejects an unreachable engine and a protocol it cannot speak", async () => {
     await expect(keepAliveFetch()("http://127.0.0.1:1/")).rejects.toThrow();
     await expect(keepAliveFetch()("ftp://127.0.0.1/")).rejects.toThrow(/unsupported protocol/);

@@ -8,8 +8,13 @@ import type { FetchLike } from "../types";
  * before it goes on, so each step waits for one of these requests: the global `fetch` (undici
  * and its web streams) took about a fifth of the app's CPU per step in `npm run bench`; this
  * client does the same request with a fraction of that.
+ *
+ * A request with no answer after `timeoutMs` (no bytes for that long) fails, so a stuck engine
+ * turns into a failed checkpoint, which the SDK retries and then falls back from, instead of a
+ * call that hangs until the engine gives up on it.
  */
-export function keepAliveFetch(): FetchLike {
+export function keepAliveFetch(options: { timeoutMs?: number } = {}): FetchLike {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
   return (input, init = {}) =>
     new Promise((resolve, reject) => {
@@ -32,6 +37,7 @@ export function keepAliveFetch(): FetchLike {
           resolve({ ok: status >= 200 && status < 300, status, text: async () => text });
         });
       });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`)));
       req.on("error", reject);
       req.end(body);
     });
