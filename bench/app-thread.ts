@@ -1,12 +1,13 @@
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { join } from "node:path";
 import type { AppServer } from "../test/support/app-server";
-import { startBenchApp, type Sdk } from "./app";
+import { startBenchApp, type BenchAppOptions, type Sdk } from "./app";
 import type { Traffic } from "./traffic";
 
 /** What the thread gets: the SDK, the dev server, and the shared counters of its API traffic. */
 interface ThreadData {
   sdk: Sdk;
+  bufferedSteps?: number;
   devUrl: string;
   /** [apiRequests, apiBytes], written by the thread, read by the harness. */
   counters: SharedArrayBuffer;
@@ -17,12 +18,12 @@ interface ThreadData {
  * own process would, instead of sharing the engine's event loop. Its requests to the engine are
  * counted into shared memory, so `traffic` reads them synchronously like the in-process app's.
  */
-export async function startAppThread(sdk: Sdk, devUrl: string, traffic: Traffic): Promise<AppServer> {
+export async function startAppThread({ sdk, bufferedSteps }: Pick<BenchAppOptions, "sdk" | "bufferedSteps">, devUrl: string, traffic: Traffic): Promise<AppServer> {
   const counters = new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT);
   const shared = new Float64Array(counters);
   // The thread loads TypeScript as the main thread does (tsx's require hook), then this file.
   const entry = `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "app-thread.ts"))});`;
-  const worker = new Worker(entry, { eval: true, workerData: { sdk, devUrl, counters } satisfies ThreadData });
+  const worker = new Worker(entry, { eval: true, workerData: { sdk, bufferedSteps, devUrl, counters } satisfies ThreadData });
   const serveUrl = await new Promise<string>((resolve, reject) => {
     worker.once("message", (message: { serveUrl: string }) => resolve(message.serveUrl));
     worker.once("error", reject);
@@ -36,7 +37,7 @@ export async function startAppThread(sdk: Sdk, devUrl: string, traffic: Traffic)
 
 /** The thread itself: serve the app and report where. */
 async function serveInThread(): Promise<void> {
-  const { sdk, devUrl, counters } = workerData as ThreadData;
+  const { sdk, bufferedSteps, devUrl, counters } = workerData as ThreadData;
   const shared = new Float64Array(counters);
   const traffic = {
     calls: 0,
@@ -54,7 +55,7 @@ async function serveInThread(): Promise<void> {
       shared[1] = value;
     },
   };
-  const app = await startBenchApp({ sdk, devUrl, traffic });
+  const app = await startBenchApp({ sdk, bufferedSteps, devUrl, traffic });
   parentPort?.postMessage({ serveUrl: app.serveUrl });
 }
 

@@ -17,6 +17,8 @@ export interface BenchAppOptions {
   devUrl: string;
   /** Counts the SDK's requests to the engine (bench/traffic.ts). */
   traffic: Traffic;
+  /** The official SDK's `checkpointing.bufferedSteps` (see `Configuration`); its default when absent. */
+  bufferedSteps?: number;
 }
 
 /** Swallows the official SDK's logs, which would otherwise be printed per run in dev mode. */
@@ -27,8 +29,9 @@ function ferryListener({ devUrl, traffic }: BenchAppOptions): RequestListener {
   return serveFerry({ client: ferry, functions: BENCH_FUNCTIONS.map((fn) => ferry.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
 }
 
-function officialListener({ devUrl, traffic }: BenchAppOptions): RequestListener {
-  const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingFetch(traffic), logger: quiet });
+function officialListener({ devUrl, traffic, bufferedSteps }: BenchAppOptions): RequestListener {
+  const checkpointing = bufferedSteps === undefined ? undefined : { bufferedSteps };
+  const inngest = new Inngest({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingFetch(traffic), logger: quiet, checkpointing });
   return serveOfficial({ client: inngest, functions: BENCH_FUNCTIONS.map((fn) => inngest.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
 }
 

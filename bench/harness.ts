@@ -18,6 +18,8 @@ export interface HarnessOptions {
   memory: boolean;
   /** Serve the app from a thread of its own (its own core), not the engine's event loop. */
   appThread: boolean;
+  /** The official SDK's `checkpointing.bufferedSteps` (see `Configuration`). */
+  bufferedSteps?: number;
 }
 
 /** An in-process dev server, an app serving the benchmark functions, and run completion tracking. */
@@ -50,7 +52,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // The engine reads `deps.caller` on every call, so wrapping it here counts every call.
   dev.engine.deps.caller = countingCaller(dev.engine.deps.caller, traffic);
   const tracker = new RunTracker(dev.engine.deps.observer);
-  const app = options.appThread ? await startAppThread(options.sdk, dev.url, traffic) : await startBenchApp({ sdk: options.sdk, devUrl: dev.url, traffic });
+  const choice = { sdk: options.sdk, bufferedSteps: options.bufferedSteps };
+  const app = options.appThread ? await startAppThread(choice, dev.url, traffic) : await startBenchApp({ ...choice, devUrl: dev.url, traffic });
 
   const close = async (): Promise<void> => {
     await app.close();

@@ -23,7 +23,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Starts a harness for `config`, hands it to `work` and always closes it. */
 async function withHarness<T>(config: Configuration, settings: BenchSettings, work: (harness: Harness) => Promise<T>): Promise<T> {
-  const harness = await startHarness({ sdk: config.sdk, checkpointing: config.checkpointing, memory: settings.database === "memory", appThread: settings.appThread });
+  const harness = await startHarness({ sdk: config.sdk, checkpointing: config.checkpointing, memory: settings.database === "memory", appThread: settings.appThread, bufferedSteps: config.bufferedSteps });
   try {
     return await work(harness);
   } finally {
