@@ -99,7 +99,7 @@ export function decideOps(current: RunRecord, plan: OpsPlan, context: CallContex
   for (const start of started) current.pending[start.identity.id] = start.pending;
   if (job.stepId === undefined) {
     // A call that checkpointed its steps answers for where it got to, not where it started.
-    const checkpointed = current.checkpointedBy !== undefined && current.checkpointedBy === callSessionId(job);
+    const checkpointed = current.checkpointedBy === callSessionId(job);
     current.discovered = checkpointed ? reached : (job.position ?? context.run.stack.length);
     if (checkpointed) delete current.checkpointedBy;
     delete current.discoveryRetry;

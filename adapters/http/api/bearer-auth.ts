@@ -16,6 +16,18 @@ export function requireSigningKeyBearer(authorization: string | undefined, signi
 }
 
 /**
+ * Wraps a route handler that SDKs call (registration, checkpoints, run state) so it runs only
+ * for a caller holding the signing key whenever one is set; without keys (the dev server's
+ * default) the route is open, as SDKs in dev mode expect.
+ */
+export function sdkRouteAuth(context: ApiContext): (handler: RouteHandler) => RouteHandler {
+  return (handler) => (request) => {
+    if (context.signingKeys?.length) requireSigningKeyBearer(request.headers.authorization, context.signingKeys, `${request.method} ${request.path}`);
+    return handler(request);
+  };
+}
+
+/**
  * Wraps a route handler so it runs only for a caller holding the signing key, when the context
  * asks for that (`authorizeRestApi`); otherwise the handler is returned as is.
  */

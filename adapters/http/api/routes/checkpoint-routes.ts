@@ -1,9 +1,9 @@
 import { checkpointSteps, memoValue, NotFoundError, parseCheckpointRequest, runEvents } from "../../../../core";
 import type { ApiContext } from "../api-context";
-import { requireSigningKeyBearer } from "../bearer-auth";
+import { sdkRouteAuth } from "../bearer-auth";
 import { HttpError } from "../http-errors";
 import { parseJsonBody } from "../json-body";
-import type { RouteHandler, Router } from "../router";
+import type { Router } from "../router";
 
 /**
  * What SDKs call while running a function: the checkpoint API (steps a call finished, reported
@@ -12,10 +12,7 @@ import type { RouteHandler, Router } from "../router";
  */
 export function addCheckpointRoutes(router: Router, context: ApiContext): void {
   const { deps } = context;
-  const fromSdk = (handler: RouteHandler): RouteHandler => (request) => {
-    if (context.signingKeys?.length) requireSigningKeyBearer(request.headers.authorization, context.signingKeys, `${request.method} ${request.path}`);
-    return handler(request);
-  };
+  const fromSdk = sdkRouteAuth(context);
 
   router.add("POST", "/v1/checkpoint/:runId/async", fromSdk(async ({ params, body }) => {
     const runId = params.runId as string;

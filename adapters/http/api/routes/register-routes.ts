@@ -1,7 +1,7 @@
 import { registerApp } from "../../../../core";
 import { isHttpUrl } from "../../../../core/protocol/http-url";
 import type { ApiContext } from "../api-context";
-import { requireSigningKeyBearer, restApiAuth } from "../bearer-auth";
+import { restApiAuth, sdkRouteAuth } from "../bearer-auth";
 import { HttpError } from "../http-errors";
 import { parseJsonBody } from "../json-body";
 import type { Router } from "../router";
@@ -11,11 +11,10 @@ import type { Router } from "../router";
  * `POST /v1/apps/sync {url}` asks the engine to sync an app now.
  */
 export function addRegisterRoutes(router: Router, context: ApiContext): void {
-  router.add("POST", "/fn/register", async (request) => {
-    if (context.signingKeys?.length) requireSigningKeyBearer(request.headers.authorization, context.signingKeys, "/fn/register");
+  router.add("POST", "/fn/register", sdkRouteAuth(context)(async (request) => {
     const result = await registerApp(context.deps, parseJsonBody(request.body));
     return { json: { ok: true, modified: result.modified, app_id: result.appId, functions: result.functionIds } };
-  });
+  }));
 
   router.add("POST", "/v1/apps/sync", restApiAuth(context)(async (request) => {
     const body = parseJsonBody(request.body) as { url?: unknown };
