@@ -2,7 +2,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { join } from "node:path";
 import type { AppServer } from "../test/support/app-server";
 import { startBenchApp, type BenchAppOptions, type Sdk } from "./app";
-import type { Traffic } from "./traffic";
+import { noTraffic, type Traffic } from "./traffic";
 
 /** What the thread gets: the SDK, the dev server, and the shared counters of its API traffic. */
 interface ThreadData {
@@ -20,7 +20,6 @@ interface ThreadData {
  */
 export async function startAppThread({ sdk, bufferedSteps }: Pick<BenchAppOptions, "sdk" | "bufferedSteps">, devUrl: string, traffic: Traffic): Promise<AppServer> {
   const counters = new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT);
-  const shared = new Float64Array(counters);
   // The thread loads TypeScript as the main thread does (tsx's require hook), then this file.
   const entry = `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "app-thread.ts"))});`;
   const worker = new Worker(entry, { eval: true, workerData: { sdk, bufferedSteps, devUrl, counters } satisfies ThreadData });
@@ -28,33 +27,24 @@ export async function startAppThread({ sdk, bufferedSteps }: Pick<BenchAppOption
     worker.once("message", (message: { serveUrl: string }) => resolve(message.serveUrl));
     worker.once("error", reject);
   });
-  Object.defineProperties(traffic, {
-    apiRequests: { get: () => shared[0], enumerable: true },
-    apiBytes: { get: () => shared[1], enumerable: true },
-  });
+  backApiCounters(traffic, counters);
   return { serveUrl, close: async () => void (await worker.terminate()) };
+}
+
+/**
+ * Keeps `traffic`'s API counters in `counters` ([apiRequests, apiBytes]): the thread counts
+ * into them and the harness reads them, both through the same `Traffic` fields.
+ */
+function backApiCounters(traffic: Traffic, counters: SharedArrayBuffer): Traffic {
+  const shared = new Float64Array(counters);
+  const field = (index: number): PropertyDescriptor => ({ get: () => shared[index], set: (value: number) => void (shared[index] = value), enumerable: true });
+  return Object.defineProperties(traffic, { apiRequests: field(0), apiBytes: field(1) });
 }
 
 /** The thread itself: serve the app and report where. */
 async function serveInThread(): Promise<void> {
   const { sdk, bufferedSteps, devUrl, counters } = workerData as ThreadData;
-  const shared = new Float64Array(counters);
-  const traffic = {
-    calls: 0,
-    callBytes: 0,
-    get apiRequests() {
-      return shared[0] as number;
-    },
-    set apiRequests(value: number) {
-      shared[0] = value;
-    },
-    get apiBytes() {
-      return shared[1] as number;
-    },
-    set apiBytes(value: number) {
-      shared[1] = value;
-    },
-  };
+  const traffic = backApiCounters(noTraffic(), counters);
   const app = await startBenchApp({ sdk, bufferedSteps, devUrl, traffic });
   parentPort?.postMessage({ serveUrl: app.serveUrl });
 }
