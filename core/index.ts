@@ -16,6 +16,7 @@ export { convergeRun } from "./engine/run-transition";
 export { derivedUlid, stableHash, ulidTime } from "./model/derived-id";
 export { ingestEvents, validateEvents, MAX_EVENTS_PER_REQUEST, type IngestResult, type IngestOptions } from "./engine/ingest-events";
 export { registerApp, type RegisterResult } from "./engine/register-app";
+export { noteSyncFailure } from "./engine/sync-failure";
 export { cancelRun, replayRun } from "./engine/run-controls";
 export { checkpointSteps, type Checkpoint, type CheckpointResult } from "./engine/checkpoint-steps";
 export { parseCheckpointRequest } from "./protocol/checkpoint-request";
@@ -23,6 +24,9 @@ export { toRunView, toStepView, type RunView, type StepView } from "./api/run-vi
 export { parseDuration } from "./protocol/durations";
 export { VirtualClock } from "./time/virtual-clock";
 export { eventOutcomes, type EventOutcomes } from "./api/event-outcomes";
+export { toEventView, type EventView } from "./api/event-view";
+export { runDetail, type PendingView, type RunDetailView } from "./api/run-detail";
+export { functionFlow, type FlowItemView } from "./api/function-flow";
 export { readFlowConfig, type FlowConfig } from "./flow/flow-config";
 export { memoValue, resolveMemos, resolveRunOutput, runEvents, runOutput } from "./engine/payloads";
 export * from "./model/payload-ref";

@@ -44,6 +44,8 @@ export const usage = `Usage: ferry dev [options]
   --retry-base <dur>    first retry delay, e.g. 1s (default 10s)
   --no-checkpointing    one step per call: SDKs do not report steps as they go
   --quiet               log only retries, failures and problems
+
+Also: ferry dashboard --api <url>   the dashboard of a deployment (ferry dashboard --help)
 `;
 
 /** Parses `ferry dev` arguments; throws with a readable message on bad input. */

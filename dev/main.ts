@@ -1,4 +1,6 @@
 import { parseDevOptions, usage } from "./cli-options";
+import { dashboardUsage, parseDashboardOptions } from "./dashboard-proxy/dashboard-options";
+import { startDashboardProxy } from "./dashboard-proxy/dashboard-proxy";
 import { startDevServer } from "./start-dev-server";
 
 /**
@@ -7,6 +9,7 @@ import { startDevServer } from "./start-dev-server";
  */
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === "dashboard") return dashboard(rest);
   if (command !== "dev" || rest.includes("--help") || rest.includes("-h")) {
     const help = command === "dev" || command === "--help" || command === "-h" || command === undefined;
     if (!help) process.stderr.write(`ferry: unknown command ${JSON.stringify(command)}\n\n`);
@@ -38,4 +41,25 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** `ferry dashboard --api <url>`: the dashboard of another Ferry (a deployment), served locally until Ctrl-C. */
+async function dashboard(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(dashboardUsage);
+    return;
+  }
+  let options;
+  try {
+    options = parseDashboardOptions(argv);
+  } catch (error) {
+    process.stderr.write(`ferry dashboard: ${error instanceof Error ? error.message : String(error)}\n\n${dashboardUsage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const proxy = await startDashboardProxy(options);
+  process.stdout.write(`Ferry dashboard for ${options.api} on ${proxy.url}/\n`);
+  const stop = () => void proxy.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }

@@ -55,8 +55,11 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
     await engine.close();
     throw error;
   }
+  // Held long polls (`GET /v1/live`) answer at once when the server stops, so Ctrl-C is not held up.
+  const stopping = new AbortController();
   const server = createDevHttpServer(
     {
+      live: { pollMs: 200, signal: stopping.signal },
       deps: engine.deps,
       eventKeys: options.eventKey === undefined ? undefined : [options.eventKey],
       signingKeys: options.signingKey === undefined ? undefined : [options.signingKey],
@@ -109,6 +112,7 @@ export async function startDevServer(options: DevOptions, sink?: LogSink): Promi
     engine,
     close: async () => {
       example?.kill("SIGTERM");
+      stopping.abort();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await engine.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import type { EventStore } from "../../core";
 import { anEvent } from "./fixtures";
+import { allPages, newestFirstIds } from "./paging";
 
 /** Behaviour every EventStore must have; call from an adapter's test with a factory of empty stores. */
 export function describeEventStoreContract(name: string, make: () => Promise<EventStore> | EventStore): void {
@@ -25,11 +26,22 @@ export function describeEventStoreContract(name: string, make: () => Promise<Eve
       expect(await store.findEventsSince("c", 0)).toEqual([]);
     });
 
-    it("lists recent events newest first, up to the limit", async () => {
+    it("pages through events newest first, each once, ties in time broken by id descending", async () => {
       const store = await make();
-      for (const [id, at] of [["e1", 100], ["e3", 300], ["e2", 200]] as const) await store.putEvent(anEvent({ id, receivedAt: at }));
-      expect((await store.listEvents(2)).map((event) => event.id)).toEqual(["e3", "e2"]);
-      expect(await store.listEvents(10)).toHaveLength(3);
+      const events = Array.from({ length: 25 }, (_, index) => anEvent({ id: `e${String(index).padStart(2, "0")}`, receivedAt: 1000 + (index % 7) * 10 }));
+      for (const event of [...events].reverse()) await store.putEvent(event);
+      const pages = await allPages(10, (after) => store.listEvents({ limit: 10, after }));
+      expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
+      const byId = new Map(events.map((event) => [event.id, event]));
+      expect(pages.flat()).toEqual(newestFirstIds(events, (event) => event.receivedAt).map((id) => byId.get(id)));
+    });
+
+    it("ends an empty listing without a next page", async () => {
+      const store = await make();
+      expect(await store.listEvents({ limit: 10 })).toEqual({ items: [] });
+      await store.putEvent(anEvent({ id: "a", receivedAt: 100 }));
+      expect(await store.listEvents({ limit: 1 })).toEqual({ items: [anEvent({ id: "a", receivedAt: 100 })] });
+      expect(await store.listEvents({ limit: 10, after: { at: 100, id: "a" } })).toEqual({ items: [] });
     });
 
     it("claims a free external id", async () => {

@@ -26,6 +26,25 @@ export function aRun(overrides: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** Runs in every phase, and every way into each (`runPhase`), ids `p00`.., oldest first. */
+export function runsInEveryPhase(): RunRecord[] {
+  const states: Partial<RunRecord>[] = [
+    {},
+    { waiting: { type: "concurrency", key: "k", since: 1 } },
+    { startedAt: 5, waiting: { type: "throttled", until: 9 } },
+    { startedAt: 5, waiting: { type: "queued" } },
+    { startedAt: 5 },
+    { startedAt: 5, waiting: { type: "retrying", attempt: 1, at: 9 } },
+    { startedAt: 5, waiting: { type: "sleeping", stepId: "s", until: 9 } },
+    { startedAt: 5, waiting: { type: "waiting-for-event", stepId: "s", event: "e", until: 9 } },
+    { startedAt: 5, waiting: { type: "invoking", stepId: "s", childRunId: "c" } },
+    { status: "Completed", startedAt: 5, endedAt: 9 },
+    { status: "Failed", startedAt: 5, endedAt: 9 },
+    { status: "Cancelled", endedAt: 9 },
+  ];
+  return states.map((state, index) => aRun({ id: `p${String(index).padStart(2, "0")}`, createdAt: 1000 + index, ...state }));
+}
+
 /** A new step (version 1) of `aRun()`. */
 export function aStep(overrides: Partial<StepRecord> = {}): StepRecord {
   return { runId: "01RUN", id: "hash-a", name: "a", kind: "run", status: "Running", attempts: 1, errors: [], startedAt: 1000, version: 1, ...overrides };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { ConflictError, type FlowStateStore } from "../../core";
+import { ConflictError, FerryError, type FlowStateStore } from "../../core";
 
 /** Behaviour every FlowStateStore must have; call from an adapter's test with a factory of empty stores. */
 export function describeFlowStateStoreContract(name: string, make: () => Promise<FlowStateStore> | FlowStateStore): void {
@@ -66,6 +66,41 @@ export function describeFlowStateStoreContract(name: string, make: () => Promise
       await store.deleteState("k", 1);
       await store.putState("k", "again", null);
       expect(await store.getState("k")).toEqual({ key: "k", value: "again", version: 1 });
+    });
+
+    it("lists the items under a prefix in key order (UTF-8), with their latest values, up to a limit", async () => {
+      const store = await make();
+      // 1,210 bytes, 3 per character: longer than DynamoDB allows in a key, cut mid-character at 900.
+      const long = `conc:fn:a:${"€".repeat(400)}`;
+      const listed = ["conc:fn:a:", "conc:fn:a:b:c", "conc:fn:a:x", "conc:fn:a:é", long, "conc:fn:a:\uff5e", "conc:fn:a:😀"];
+      const others = ["conc:fn:ab:1", "conc:fn:a", "conc:fn:a;", "conc:fn:b:1", "concx:fn:a:1", "throttle:conc:fn:a:1"];
+      for (const key of [...others, ...listed].reverse()) await store.putState(key, { key }, null);
+      await store.putState("conc:fn:a:x", "latest", 1, 9000);
+      await store.putState("conc:fn:a:gone", 1, null);
+      await store.deleteState("conc:fn:a:gone", 1);
+
+      const items = await store.listStates<unknown>("conc:fn:a:", 10);
+      expect(items.map((item) => item.key)).toEqual(listed);
+      expect(items[2]).toEqual({ key: "conc:fn:a:x", value: "latest", version: 2, expiresAt: 9000 });
+      expect(items[4]).toEqual({ key: long, value: { key: long }, version: 1 });
+      expect((await store.listStates("conc:fn:a:", 3)).map((item) => item.key)).toEqual(listed.slice(0, 3));
+      expect((await store.listStates("throttle:", 10)).map((item) => item.key)).toEqual(["throttle:conc:fn:a:1"]);
+      expect(await store.listStates("conc:fn:c:", 10)).toEqual([]);
+    });
+
+    it("keeps key order among long keys that agree on their first 900 bytes", async () => {
+      const store = await make();
+      const base = `conc:fn:z:${"x".repeat(1000)}`;
+      for (const end of ["b", "d", "a", "c"]) await store.putState(`${base}${end}`, end, null);
+      expect((await store.listStates<string>("conc:fn:z:", 2)).map((item) => item.value)).toEqual(["a", "b"]);
+      expect((await store.listStates<string>(`${base}c`, 2)).map((item) => item.value)).toEqual(["c"]);
+    });
+
+    it("lists only the listed kinds, named with their colon", async () => {
+      const store = await make();
+      await store.putState("idem:fn:1", 1, null);
+      await expect(store.listStates("idem:", 10)).rejects.toBeInstanceOf(FerryError);
+      await expect(store.listStates("conc", 10)).rejects.toBeInstanceOf(FerryError);
     });
   });
 }

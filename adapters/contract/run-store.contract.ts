@@ -1,9 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import { ConflictError, type RunStore } from "../../core";
 import { aRun, aStep, anEvent } from "./fixtures";
+import { describeRunListingContract } from "./run-listing.contract";
 
 /** Behaviour every RunStore must have; call from an adapter's test with a factory of empty stores. */
 export function describeRunStoreContract(name: string, make: () => Promise<RunStore> | RunStore): void {
+  describeRunListingContract(name, make);
   describe(`${name}: RunStore contract`, () => {
     it("round-trips a run with every field", async () => {
       const store = await make();
@@ -53,14 +55,6 @@ export function describeRunStoreContract(name: string, make: () => Promise<RunSt
       await store.putRun(aRun({ id: "unrelated", events: [other] }), null);
       expect((await store.listRunsByEvent("01EVENT")).map((run) => run.id)).toEqual(["r1", "r2", "batch"]);
       expect(await store.listRunsByEvent("nothing")).toEqual([]);
-    });
-
-    it("lists recent runs newest first, up to the limit, with their latest state", async () => {
-      const store = await make();
-      for (const [id, at] of [["r1", 100], ["r3", 300], ["r2", 200]] as const) await store.putRun(aRun({ id, createdAt: at }), null);
-      await store.putRun(aRun({ id: "r3", createdAt: 300, status: "Completed", version: 2 }), 1);
-      const runs = await store.listRuns(2);
-      expect(runs.map((run) => [run.id, run.status])).toEqual([["r3", "Completed"], ["r2", "Running"]]);
     });
 
     it("round-trips a step and applies the same version rules", async () => {

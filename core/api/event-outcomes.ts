@@ -8,6 +8,8 @@ import { isoTime } from "./iso-time";
 
 /** What became of an event for each function it triggered, besides the runs it started. */
 export interface EventOutcomes {
+  /** Active functions whose triggers match the event; empty says why an event started nothing. */
+  matched: string[];
   /** Deliberately not run: rate limit, idempotency, debounce superseded, singleton. */
   skipped: { function_id: string; reason: SkipRecord["reason"]; at: string | null; key?: string; superseded_by?: string }[];
   /** Held by flow control and not run yet. */
@@ -32,9 +34,11 @@ export async function eventOutcomes(deps: EngineDeps, eventId: string): Promise<
       ...(skip.supersededBy ? { superseded_by: skip.supersededBy } : {}),
     })),
     pending: [],
+    matched: [],
   };
   const index = await deps.catalog.index();
   for (const { fn } of index.match(event)) {
+    if (!outcomes.matched.includes(fn.id)) outcomes.matched.push(fn.id);
     if (fn.flow.debounce) {
       const state = await deps.flow.getState<DebounceState>(functionKey("debounce", fn, fn.flow.debounce.key, event));
       if (state?.value.event.id === eventId) outcomes.pending.push({ function_id: fn.id, reason: "debounce", until: isoTime(state.value.fireAt) });

@@ -1,5 +1,5 @@
 import type { FunctionRecord } from "../model/app";
-import type { RunRecord } from "../model/run";
+import { runPhase, type RunPhase, type RunRecord } from "../model/run";
 import type { StepRecord } from "../model/step";
 import { isoTime } from "./iso-time";
 
@@ -10,6 +10,8 @@ import { isoTime } from "./iso-time";
 export interface RunView {
   run_id: string;
   status: RunRecord["status"];
+  /** Finer than `status` for live runs (queued, running, sleeping, waiting); see `runPhase`. */
+  phase: RunPhase;
   output: unknown;
   event_id: string | null;
   function_id: string;
@@ -22,6 +24,7 @@ export interface RunView {
   waiting?: unknown;
   replay_of?: string;
   parent_run_id?: string;
+  parent_step_id?: string;
   steps?: StepView[];
 }
 
@@ -39,6 +42,8 @@ export interface StepView {
   ended_at: string | null;
   duration_ms: number | null;
   opts?: Record<string, unknown>;
+  /** Invoke steps: the run the step started, once it exists (set by `toRunDetail`). */
+  child_run_id?: string | null;
 }
 
 /**
@@ -50,6 +55,7 @@ export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRec
   const view: RunView = {
     run_id: run.id,
     status: run.status,
+    phase: runPhase(run),
     output: run.output ?? null,
     event_id: run.events[0]?.id ?? null,
     function_id: fn?.id ?? run.functionId,
@@ -62,7 +68,10 @@ export function toRunView(run: RunRecord, steps?: StepRecord[], fn?: FunctionRec
   if (run.error) view.error = run.error;
   if (run.waiting) view.waiting = waitingView(run.waiting);
   if (run.replayOf) view.replay_of = run.replayOf;
-  if (run.parent) view.parent_run_id = run.parent.runId;
+  if (run.parent) {
+    view.parent_run_id = run.parent.runId;
+    view.parent_step_id = run.parent.stepId;
+  }
   if (steps) view.steps = steps.map(toStepView);
   return view;
 }

@@ -130,10 +130,15 @@ function opEffects(run: RunRecord, stepId: string, op: PendingOp): RunEffect[] {
   }
 }
 
+/** Id of the `inngest/function.invoked` event an invoke step started at `since` sends: derived, so a redelivered start sends the same event. */
+export function invokedEventId(runId: string, stepId: string, since: number): string {
+  return derivedUlid(since, "invoke", runId, stepId);
+}
+
 /** The `inngest/function.invoked` event that starts an invoked child run; its id is derived. */
 function invokedEvent(run: RunRecord, stepId: string, op: PendingOp): FerryEvent {
   return {
-    id: derivedUlid(op.since, "invoke", run.id, stepId),
+    id: invokedEventId(run.id, stepId, op.since),
     name: SystemEvents.functionInvoked,
     data: {
       ...(op.payload?.data ?? {}),

@@ -15,7 +15,7 @@ export interface ConcurrencySlot {
 }
 
 /** Leases held on one key: lease id -> expiry. Expired leases are a dead worker's, and are dropped. */
-interface LeaseSet {
+export interface LeaseSet {
   limit: number;
   leases: Record<string, number>;
 }

@@ -15,7 +15,7 @@ import { singletonKey } from "./singleton-key";
 import { reserveThrottleSlot, type ThrottleState } from "./throttle-math";
 
 /** Singleton state: the run that holds the key, and when it claimed it. */
-interface SingletonHolder {
+export interface SingletonHolder {
   runId: string;
   at: number;
 }

@@ -12,6 +12,11 @@ export interface AppRecord {
   /** Ids of the functions registered by the latest sync. */
   functionIds: string[];
   syncedAt: number;
+  /**
+   * The last sync the engine asked for that failed after `syncedAt` (the app did not answer or
+   * refused); a successful sync writes a fresh record without it.
+   */
+  lastSyncError?: { at: number; error: string };
   version: number;
 }
 

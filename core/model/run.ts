@@ -109,6 +109,37 @@ export interface RunRecord {
   version: number;
 }
 
+/**
+ * What a run is doing now, as the dashboard filters it: finer than `status` for live runs.
+ * `queued` waits to start or for capacity (concurrency, throttle); `running` is executing or
+ * between attempts of a step; `sleeping` is in `step.sleep`; `waiting` is in
+ * `step.waitForEvent` or awaiting an invoked run.
+ */
+export type RunPhase = "queued" | "running" | "sleeping" | "waiting" | "completed" | "failed" | "cancelled";
+
+/** Every phase, in the order a run usually passes through them. */
+export const RUN_PHASES: readonly RunPhase[] = ["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"];
+
+/** The phase of a run from its stored state. */
+export function runPhase(run: Pick<RunRecord, "status" | "waiting" | "startedAt">): RunPhase {
+  if (run.status !== "Running") return run.status.toLowerCase() as RunPhase;
+  switch (run.waiting?.type) {
+    case "sleeping":
+      return "sleeping";
+    case "waiting-for-event":
+    case "invoking":
+      return "waiting";
+    case "queued":
+    case "concurrency":
+    case "throttled":
+      return "queued";
+    case "retrying":
+      return "running";
+    case undefined:
+      return run.startedAt === undefined ? "queued" : "running";
+  }
+}
+
 /** True when a run can no longer change. */
 export function isTerminal(status: RunStatus): boolean {
   return status !== "Running";

@@ -1,6 +1,9 @@
 import type { Job } from "../model/job";
 import type { ExpectedVersion } from "./stores";
 
+/** Kinds of flow state (the key's first `:`-separated part) that `listStates` can list. */
+export const LISTED_FLOW_KINDS = ["conc", "throttle", "debounce", "rate", "batch", "singleton"] as const;
+
 /** One piece of flow-control state (a lease set, a throttle cell, a debounce buffer...). */
 export interface FlowItem<T = unknown> {
   key: string;
@@ -21,6 +24,14 @@ export interface FlowStateStore {
   putState<T>(key: string, value: T, expectedVersion: ExpectedVersion, expiresAt?: number): Promise<void>;
   /** Deletes the item if still at `expectedVersion`; ConflictError otherwise. */
   deleteState(key: string, expectedVersion: number): Promise<void>;
+  /**
+   * Items whose key starts with `prefix`, in key order, at most `limit`, for views (the
+   * dashboard's flow-control page). The prefix starts with one of the `LISTED_FLOW_KINDS` and
+   * its `:` (`conc:fn:<fnId>:`, `throttle:<fnId>:`), which is what lets DynamoDB list it through
+   * one index partition per kind; other kinds (idempotency keys, one per event) are not
+   * listable. May lag behind writes; expired items may still be listed.
+   */
+  listStates<T>(prefix: string, limit: number): Promise<FlowItem<T>[]>;
 }
 
 /** A job waiting for concurrency capacity. Lower `score` goes first (earlier, or higher priority). */

@@ -1,5 +1,5 @@
 export type { AlarmClock, Clock, Ids } from "./clock";
-export type { EventStore, RunStore, AppStore, WaitStore, ExpectedVersion } from "./stores";
+export type { EventStore, EventQuery, Page, PageCursor, RunQuery, RunStore, AppStore, WaitStore, ExpectedVersion } from "./stores";
 export type { RunQueue, Timers } from "./queue";
 export type { FunctionCaller, FunctionCallRequest, FunctionCallResponse } from "./function-caller";
 export type { EngineObserver } from "./observer";

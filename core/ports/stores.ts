@@ -1,6 +1,6 @@
 import type { AppRecord, FunctionRecord } from "../model/app";
 import type { StoredEvent } from "../model/event";
-import type { RunRecord } from "../model/run";
+import type { RunPhase, RunRecord } from "../model/run";
 import type { StepRecord } from "../model/step";
 import type { WaitRecord } from "../model/wait";
 
@@ -27,8 +27,53 @@ export interface EventStore {
    * that holds it when an unexpired claim exists.
    */
   claimExternalId(externalId: string, eventId: string, now: number, expiresAt: number): Promise<string | undefined>;
-  /** Recent events, newest first, for the dashboard. May lag behind writes (an index). */
-  listEvents(limit: number): Promise<StoredEvent[]>;
+  /**
+   * Events newest first (by `receivedAt`, then id), a page at a time, for views. May lag behind
+   * writes (an index).
+   */
+  listEvents(query: EventQuery): Promise<Page<StoredEvent>>;
+}
+
+/**
+ * Where a newest-first listing goes on from: the sort position (`at`, the time it is ordered by,
+ * and `id`) of the last record of the previous page. Records at or after it in listing order
+ * are not listed again.
+ */
+export interface PageCursor {
+  at: number;
+  id: string;
+}
+
+/** One page of a newest-first listing. */
+export interface Page<T> {
+  items: T[];
+  /**
+   * Set when more records may follow: pass it as `after` for the next page. A page can hold
+   * fewer than `limit` items and still have a `next` (a store that filters what it reads stops
+   * after a bounded amount of reading); `next` absent means the listing is exhausted.
+   */
+  next?: PageCursor;
+}
+
+/** Which events a listing shows. */
+export interface EventQuery {
+  /** At most this many items (1..1000). */
+  limit: number;
+  after?: PageCursor;
+}
+
+/** Which runs a listing shows; every filter given must hold. */
+export interface RunQuery {
+  /** At most this many items (1..1000). */
+  limit: number;
+  functionId?: string;
+  /** The run's phase now (see `runPhase`). */
+  phase?: RunPhase;
+  /** Runs created at or after this time (epoch ms). */
+  from?: number;
+  /** Runs created before this time (epoch ms). */
+  to?: number;
+  after?: PageCursor;
 }
 
 /** Runs and their steps. */
@@ -42,8 +87,12 @@ export interface RunStore {
    * creation cut short, finished by convergence) is not listed.
    */
   listRunsByEvent(eventId: string): Promise<RunRecord[]>;
-  /** Recent runs, newest first. May lag behind writes (an index): for views only. */
-  listRuns(limit: number): Promise<RunRecord[]>;
+  /**
+   * Runs newest first (by `createdAt`, then id), filtered and a page at a time. May lag behind
+   * writes (an index): for views only. Each listed run shows its latest stored state, and a
+   * phase filter is checked against that state.
+   */
+  listRuns(query: RunQuery): Promise<Page<RunRecord>>;
   putStep(step: StepRecord, expectedVersion: ExpectedVersion): Promise<void>;
   getStep(runId: string, stepId: string): Promise<StepRecord | undefined>;
   /** Every step of a run, in the order they started. */

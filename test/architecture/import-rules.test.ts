@@ -20,6 +20,8 @@ const rules: Rule[] = [
   { folder: "adapters/aws", mayImport: ["core", "adapters/common", "adapters/aws", "adapters/http", "adapters/contract"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
   { folder: "lambdas", mayImport: ["core", "adapters/common", "adapters/aws", "adapters/http", "lambdas"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
   { folder: "dev", mayImport: ["core", "adapters/local", "adapters/http", "dev"], forbiddenPackages: /^(@aws-sdk\/|aws-cdk-lib)/ },
+  // Browser code, bundled for the page: nothing of the engine or of Node, and no packages at all.
+  { folder: "dev/dashboard/ui", mayImport: ["dev/dashboard/ui"], forbiddenPackages: /./ },
   // CDK code refers to lambdas/ by entry path only, never by import: no engine code reaches synth.
   { folder: "lib", mayImport: ["lib"], forbiddenPackages: /^(@aws-sdk\/|better-sqlite3|@aws-lambda-powertools\/)/ },
   { folder: "bin", mayImport: ["lib", "bin"], forbiddenPackages: /^(@aws-sdk\/|better-sqlite3|@aws-lambda-powertools\/)/ },

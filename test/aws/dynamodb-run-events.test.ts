@@ -96,7 +96,7 @@ describe("dynamodb run events item", () => {
       for (const reader of [runs, runStore(table, { client: smallPages })]) {
         expect(await reader.getRun(big.id)).toEqual(run);
         expect(await reader.listRunsByEvent("01EVENT")).toEqual([run, small]);
-        expect(await reader.listRuns(10)).toEqual([small, run]);
+        expect((await reader.listRuns({ limit: 10 })).items).toEqual([small, run]);
       }
     }
   });

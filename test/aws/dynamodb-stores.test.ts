@@ -8,11 +8,15 @@ import {
   describeAppStoreContract,
   describeBacklogStoreContract,
   describeEventStoreContract,
+  allPages,
   describeFlowStateStoreContract,
+  describeRunListingContract,
   describeRunStoreContract,
   describeSkipStoreContract,
   describeWaitStoreContract,
 } from "../../adapters/contract";
+import { DynamoTable } from "../../adapters/aws/dynamodb/dynamo-table";
+import { DynamoDbRunStore } from "../../adapters/aws/dynamodb/dynamodb-run-store";
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
 import { TTL_ATTRIBUTE } from "../../adapters/aws/dynamodb/table";
 import { startDynalite, withSmallPages, type DynaliteBed } from "./dynalite-bed";
@@ -49,6 +53,16 @@ describeAppStoreContract(paged, async () => (await fresh(smallPages)).apps);
 describeWaitStoreContract(paged, async () => (await fresh(smallPages)).waits);
 describeBacklogStoreContract(paged, async () => (await fresh(smallPages)).backlog);
 describeSkipStoreContract(paged, async () => (await fresh(smallPages)).skips);
+describeFlowStateStoreContract(paged, async () => (await fresh(smallPages)).flow);
+
+/** A run store whose filtered listings examine at most `budget` index entries a call. */
+async function budgeted(budget: number, client: DynamoDBClient = bed.client) {
+  return new DynamoDbRunStore(new DynamoTable(client, await bed.createTable()), { listReadBudget: budget });
+}
+
+// Filtered run listings once more, stopping every 3 index entries: pages come back short (even
+// empty) with a `next`, and following them must still list every match once, in order.
+describeRunListingContract(`${paged}, read budget 3`, () => budgeted(3, smallPages));
 
 /** The raw item at a key, to check what the stores write. */
 async function rawItem(table: string, pk: string, sk: string) {
@@ -66,6 +80,35 @@ function failWrites(client: DynamoDBClient, matches: (input: { Item?: Record<str
   );
   return client;
 }
+
+describe("dynamodb filtered run listing", () => {
+  it("stops at its read budget with a short page whose next leads on to the rest", async () => {
+    const client = bed.newClient();
+    const batchKeys: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, { Keys: unknown[] }> };
+        if (context.commandName === "BatchGetItemCommand") batchKeys.push(Object.values(input.RequestItems ?? {}).reduce((sum, each) => sum + each.Keys.length, 0));
+        return next(args);
+      },
+      { step: "initialize", name: "countBatchKeys" },
+    );
+    const runs = await budgeted(5, client);
+    for (let index = 0; index < 23; index++) {
+      const functionId = index === 3 || index === 17 ? "fn-rare" : "fn-common";
+      await runs.putRun(aRun({ id: `r${String(index).padStart(2, "0")}`, functionId, createdAt: 1000 + index }), null);
+    }
+    batchKeys.length = 0;
+    const first = await runs.listRuns({ functionId: "fn-rare", limit: 10 });
+    // Newest first, r22..r18 examined: none matches, and the page says where to go on.
+    expect(first).toEqual({ items: [], next: { at: 1018, id: "r18" } });
+    expect(batchKeys.reduce((sum, keys) => sum + keys, 0)).toBeLessThanOrEqual(5);
+    const pages = await allPages(10, (after) => runs.listRuns({ functionId: "fn-rare", limit: 10, after }));
+    expect(pages.map((page) => page.map((run) => run.id))).toEqual([[], ["r17"], [], ["r03"], []]);
+    // Unfiltered listings are not budgeted.
+    expect((await runs.listRuns({ limit: 20 })).items).toHaveLength(20);
+  });
+});
 
 describe("dynamodb timer token store", () => {
   it("puts, replaces, reads and deletes a token", async () => {
@@ -243,16 +286,16 @@ describe("dynamodb consistency (through a lagging index)", () => {
     expect(await stores.skips.listSkipsByEvent("01EVENT")).toHaveLength(1);
 
     // The views read the index, which has not caught up yet...
-    expect(await stores.runs.listRuns(10)).toEqual([]);
-    expect(await stores.events.listEvents(10)).toEqual([]);
+    expect(await stores.runs.listRuns({ limit: 10 })).toEqual({ items: [] });
+    expect(await stores.events.listEvents({ limit: 10 })).toEqual({ items: [] });
     expect(await stores.skips.listSkipsByFunction("app-fn", 10)).toEqual([]);
     expect(client.lagging.hidden()).toBe(3);
 
     // ...and has once the lag has passed, showing each record's latest state.
     await stores.runs.putRun(aRun({ status: "Completed", version: 2 }), 1);
     now += 60_000;
-    expect(await stores.runs.listRuns(10)).toEqual([aRun({ status: "Completed", version: 2 })]);
-    expect(await stores.events.listEvents(10)).toEqual([anEvent()]);
+    expect(await stores.runs.listRuns({ limit: 10 })).toEqual({ items: [aRun({ status: "Completed", version: 2 })] });
+    expect(await stores.events.listEvents({ limit: 10 })).toEqual({ items: [anEvent()] });
     expect(await stores.skips.listSkipsByFunction("app-fn", 10)).toHaveLength(1);
   });
 });

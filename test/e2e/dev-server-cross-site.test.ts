@@ -87,7 +87,10 @@ describe("ferry dev refuses cross-site requests", () => {
   it("serves its own dashboard page and the API calls the page makes", async () => {
     const page = await rawRequest(own, "GET", "/", { host, "sec-fetch-site": "none", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" });
     expect(page.status).toBe(200);
-    expect(page.text).toContain("fetch('/v1/runs?limit=50')");
+    expect(page.text).toContain('<script src="/dashboard.js" defer></script>');
+    const script = await rawRequest(own, "GET", "/dashboard.js", { host, "sec-fetch-site": "same-origin", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "script" });
+    expect(script.status).toBe(200);
+    expect(script.text).toContain("/v1/runs");
     const runs = await rawRequest<{ data: unknown[] }>(own, "GET", "/v1/runs?limit=50", { host, "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" });
     expect(runs.status).toBe(200);
     expect(runs.body.data).toBeInstanceOf(Array);

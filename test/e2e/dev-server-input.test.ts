@@ -153,7 +153,10 @@ describe("ferry dev rejects bad input without losing accepted events", () => {
     expect((await api.request("GET", "/health")).body).toEqual({ status: "ok" });
     const page = await fetch(`${dev.url}/`);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await page.text()).toContain("/v1/runs?limit=50");
+    expect(await page.text()).toContain('<script src="/dashboard.js" defer></script>');
+    const script = await fetch(`${dev.url}/dashboard.js`);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect(await script.text()).toContain("/v1/runs");
   });
 
   it("says so when its port is taken, instead of a stack trace", async () => {

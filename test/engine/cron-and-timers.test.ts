@@ -33,7 +33,7 @@ describe("cron triggers, sleepUntil and invoke timeouts", () => {
   });
   afterEach(() => ferry.close());
 
-  const runsOf = async (functionId: string) => (await ferry.engine.deps.runs.listRuns(1000)).filter((run) => run.functionId === functionId);
+  const runsOf = async (functionId: string) => (await ferry.engine.deps.runs.listRuns({ limit: 1000 })).items.filter((run) => run.functionId === functionId);
 
   it("fires a cron function at each schedule point, once each", async () => {
     await ferry.advance(4 * 60_000 + 59_999); // T0 is on a 5-minute boundary: nothing due before T0 + 5 min

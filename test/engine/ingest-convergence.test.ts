@@ -32,7 +32,7 @@ describe("a retried send finishes what a stopped one began", () => {
     await ferry.idle();
     expect(again).toBe(first);
     expect(await ferry.engine.deps.runs.listRunsByEvent(first as string)).toMatchObject([{ status: "Completed", output: "hello bob" }]);
-    expect((await ferry.engine.deps.runs.listRuns(10)).filter((run) => run.functionId === "app-greet")).toHaveLength(1);
+    expect((await ferry.engine.deps.runs.listRuns({ limit: 10 })).items.filter((run) => run.functionId === "app-greet")).toHaveLength(1);
   });
 
   it("deduplicates the official SDK's retried send by its event id seed, event by event", async () => {
@@ -46,7 +46,7 @@ describe("a retried send finishes what a stopped one began", () => {
     await ferry.idle();
     expect(retried.ids).toEqual(first.ids);
     expect(another.ids[0]).not.toBe(first.ids[0]);
-    expect((await ferry.engine.deps.runs.listRuns(10)).filter((run) => run.functionId === "app-greet")).toHaveLength(3);
+    expect((await ferry.engine.deps.runs.listRuns({ limit: 10 })).items.filter((run) => run.functionId === "app-greet")).toHaveLength(3);
     expect((await ferry.engine.deps.events.getEvent(first.ids[0] as string))?.externalId).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@ describe("large payloads go to the PayloadStore, and come back whole", () => {
   const KB = 1024;
   const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
   const runsOf = async (functionId: string): Promise<RunRecord[]> =>
-    (await ferry.engine.deps.runs.listRuns(100)).filter((run) => run.functionId === `app-${functionId}`);
+    (await ferry.engine.deps.runs.listRuns({ limit: 100 })).items.filter((run) => run.functionId === `app-${functionId}`);
   /** GETs a dev server API path, as a script would. */
   const api = async (path: string): Promise<{ data: Record<string, unknown> | Record<string, unknown>[] }> => {
     const router = buildRouter({ deps: ferry.engine.deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), idle: () => ferry.engine.idle() });

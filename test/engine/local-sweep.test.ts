@@ -19,7 +19,7 @@ describe("local engine TTL sweep", () => {
       expect(total()).toBeLessThan(before);
       await ferry.send({ name: "sweep/go", data: { id: "k" } });
       await ferry.idle();
-      expect((await ferry.engine.deps.runs.listRuns(10)).filter((run) => run.functionId === "app-once")).toHaveLength(2);
+      expect((await ferry.engine.deps.runs.listRuns({ limit: 10 })).items.filter((run) => run.functionId === "app-once")).toHaveLength(2);
     } finally {
       await ferry.close();
     }

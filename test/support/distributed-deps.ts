@@ -51,7 +51,10 @@ function drift(deps: EngineDeps, skew: AsyncLocalStorage<number>, writtenAt: Map
         note(`event:${event.id}`);
         await deps.events.putEvent(event);
       },
-      listEvents: async (limit) => (await deps.events.listEvents(limit)).filter((event) => visible(`event:${event.id}`)),
+      listEvents: async (query) => {
+        const page = await deps.events.listEvents(query);
+        return { ...page, items: page.items.filter((event) => visible(`event:${event.id}`)) };
+      },
       findEventsSince: async (name, since) => {
         const found = await deps.events.findEventsSince(name, since);
         return lagStrong ? found.filter((event) => visible(`event:${event.id}`)) : found;
@@ -63,7 +66,10 @@ function drift(deps: EngineDeps, skew: AsyncLocalStorage<number>, writtenAt: Map
         await deps.runs.putRun(run, expected);
         note(`run:${run.id}`);
       },
-      listRuns: async (limit) => (await deps.runs.listRuns(limit)).filter((run) => visible(`run:${run.id}`)),
+      listRuns: async (query) => {
+        const page = await deps.runs.listRuns(query);
+        return { ...page, items: page.items.filter((run) => visible(`run:${run.id}`)) };
+      },
     },
     waits: {
       ...bind(deps.waits),

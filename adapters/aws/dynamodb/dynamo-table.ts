@@ -13,7 +13,7 @@ import { ThrottledError } from "../../../core";
 import { awsCall } from "../aws-errors";
 import { conditionInput, type Condition } from "./conditions";
 import { decode, encode, keyId, type Item } from "./items";
-import type { Key } from "./keys";
+import { compareKeys, type Key } from "./keys";
 import { KEY_ATTRIBUTES, RECENT_INDEX } from "./table";
 
 /** Which items a query reads: one partition, optionally narrowed by its sort key. */
@@ -22,13 +22,20 @@ export interface QuerySpec {
   recentIndex?: boolean;
   /** The partition key value (`pk`, or `gsi1pk` on the index). */
   partition: string;
-  sortKey?: { beginsWith: string } | { atLeast: string };
+  /** The sort keys to read: those with a prefix, or a range (at or above `atLeast`, below `below`). */
+  sortKey?: { beginsWith: string } | SortKeyRange;
   /** Descending sort key order. */
   descending?: boolean;
   /** Stop after this many items. */
   limit?: number;
   /** Items per request (DynamoDB's `Limit`), for a caller that reads pages until it has enough. */
   pageSize?: number;
+}
+
+/** A range of sort keys; either end may be open. */
+export interface SortKeyRange {
+  atLeast?: string;
+  below?: string;
 }
 
 /** Options of a put or delete. */
@@ -117,6 +124,10 @@ export class DynamoTable {
 
   /** A query page by page, for callers that stop early. */
   async *pages(what: string, spec: QuerySpec): AsyncGenerator<Item[]> {
+    const range = spec.sortKey && !("beginsWith" in spec.sortKey) ? spec.sortKey : {};
+    // DynamoDB refuses a BETWEEN whose ends are out of order; such a range holds nothing.
+    if (range.atLeast !== undefined && range.below !== undefined && compareKeys(range.atLeast, range.below) >= 0) return;
+    const sortKeyName = spec.recentIndex ? KEY_ATTRIBUTES.gsi1sk : KEY_ATTRIBUTES.sk;
     let start: Record<string, AttributeValue> | undefined;
     let left = spec.limit ?? Number.POSITIVE_INFINITY;
     do {
@@ -124,15 +135,16 @@ export class DynamoTable {
       const size = Math.min(left, spec.pageSize ?? Number.POSITIVE_INFINITY);
       if (Number.isFinite(size)) input.Limit = size;
       const page = await awsCall(what, () => this.client.send(new QueryCommand(input)));
-      const items = (page.Items ?? []).map(decode);
+      // A closed range is read with BETWEEN, which includes its upper end: drop that one key.
+      const items = (page.Items ?? []).map(decode).filter((item) => range.below === undefined || item[sortKeyName] !== range.below);
       left -= items.length;
       start = page.LastEvaluatedKey;
       yield items;
     } while (start && left > 0);
   }
 
-  /** How many items a query matches, counted by DynamoDB page by page. */
-  async count(what: string, spec: QuerySpec): Promise<number> {
+  /** How many items a query matches, counted by DynamoDB page by page (by prefix only: a counted BETWEEN cannot drop its upper end). */
+  async count(what: string, spec: QuerySpec & { sortKey?: { beginsWith: string } }): Promise<number> {
     let start: Record<string, AttributeValue> | undefined;
     let total = 0;
     do {
@@ -175,15 +187,11 @@ function queryInput(table: string, spec: QuerySpec): QueryCommandInput {
   const names: Record<string, string> = { "#pk": pk };
   const values: Item = { ":pk": spec.partition };
   let expression = "#pk = :pk";
-  if (spec.sortKey) {
+  const condition = spec.sortKey && sortKeyCondition(spec.sortKey);
+  if (condition) {
     names["#sk"] = sk;
-    if ("beginsWith" in spec.sortKey) {
-      values[":sk"] = spec.sortKey.beginsWith;
-      expression += " AND begins_with(#sk, :sk)";
-    } else {
-      values[":sk"] = spec.sortKey.atLeast;
-      expression += " AND #sk >= :sk";
-    }
+    Object.assign(values, condition.values);
+    expression += ` AND ${condition.expression}`;
   }
   return {
     TableName: table,
@@ -194,6 +202,16 @@ function queryInput(table: string, spec: QuerySpec): QueryCommandInput {
     ExpressionAttributeValues: encode(values),
     ScanIndexForward: !spec.descending,
   };
+}
+
+/** A key condition allows one condition on the sort key, so a closed range is a BETWEEN (see `pages`). */
+function sortKeyCondition(sortKey: NonNullable<QuerySpec["sortKey"]>): { expression: string; values: Item } | undefined {
+  if ("beginsWith" in sortKey) return { expression: "begins_with(#sk, :sk)", values: { ":sk": sortKey.beginsWith } };
+  const { atLeast, below } = sortKey;
+  if (atLeast !== undefined && below !== undefined) return { expression: "#sk BETWEEN :sk AND :below", values: { ":sk": atLeast, ":below": below } };
+  if (atLeast !== undefined) return { expression: "#sk >= :sk", values: { ":sk": atLeast } };
+  if (below !== undefined) return { expression: "#sk < :below", values: { ":below": below } };
+  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {

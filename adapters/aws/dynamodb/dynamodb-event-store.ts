@@ -1,9 +1,9 @@
-import { ConflictError, type EventStore, type StoredEvent } from "../../../core";
+import { ConflictError, type EventQuery, type EventStore, type Page, type StoredEvent } from "../../../core";
 import { ignoreConflict, versionCondition } from "./conditions";
 import type { DynamoTable } from "./dynamo-table";
 import { bodyOf, type Item } from "./items";
-import { keyPart, keys, recentPartitions, shardOf, timeKey, timeKeyFrom, ttlSeconds } from "./keys";
-import { newestFirst } from "./recent-view";
+import { keys, recentPartitions, recentSortKey, shardOf, timeKeyFrom, ttlSeconds } from "./keys";
+import { recentPage } from "./recent-view";
 import { TTL_ATTRIBUTE } from "./table";
 
 /**
@@ -25,7 +25,7 @@ export class DynamoDbEventStore implements EventStore {
     const byName = { ...keys.eventByName(event.name, event.receivedAt, event.id), body };
     await ignoreConflict(this.table.put(`put event ${event.id} by name`, byName, versionCondition(null)));
     const shard = shardOf(event.id);
-    const byId = { ...keys.event(event.id), body, gsi1pk: `EVENTS#${shard}`, gsi1sk: `${timeKey(event.receivedAt)}#${keyPart(event.id)}` };
+    const byId = { ...keys.event(event.id), body, gsi1pk: `EVENTS#${shard}`, gsi1sk: recentSortKey(event.receivedAt, event.id) };
     await ignoreConflict(this.table.put(`put event ${event.id}`, byId, versionCondition(null)));
   }
 
@@ -67,8 +67,10 @@ export class DynamoDbEventStore implements EventStore {
     throw new ConflictError(`claim external id ${externalId}: the claim kept changing`);
   }
 
-  async listEvents(limit: number): Promise<StoredEvent[]> {
-    const items = await newestFirst(this.table, "list events", recentPartitions("EVENTS"), limit);
-    return items.map((item) => bodyOf<StoredEvent>(item));
+  /** Through the recent index, its 8 shards merged newest first (see `recentPage`). */
+  async listEvents(query: EventQuery): Promise<Page<StoredEvent>> {
+    const page = await recentPage(this.table, "list events", { partitions: recentPartitions("EVENTS"), limit: query.limit, after: query.after });
+    const items = page.records.map((item) => bodyOf<StoredEvent>(item));
+    return page.next ? { items, next: page.next } : { items };
   }
 }

@@ -1,15 +1,17 @@
-import { ConflictError, type ExpectedVersion, type RunRecord, type RunStore, type StepRecord } from "../../../core";
+import { ConflictError, runPhase, type ExpectedVersion, type Page, type RunQuery, type RunRecord, type RunStore, type StepRecord } from "../../../core";
 import { versionCondition } from "./conditions";
 import type { DynamoTable } from "./dynamo-table";
 import { bodyOf, type Item } from "./items";
-import { keyPart, keys, recentPartitions, shardOf, timeKey } from "./keys";
-import { newestFirst } from "./recent-view";
+import { keys, recentPartitions, recentSortKey, shardOf, timeKey } from "./keys";
+import { LIST_READ_BUDGET, recentPage } from "./recent-view";
 import { EVENTS_ITEM_ATTRIBUTE, EVENTS_ITEM_THRESHOLD_BYTES, runOf, runsOf, splitRun, splitUpdateCondition, type RunItems } from "./run-events-item";
 
 /** Options of the run store. */
 export interface DynamoDbRunStoreOptions {
   /** A run whose events' JSON is over this many bytes keeps them in an item of their own. @default EVENTS_ITEM_THRESHOLD_BYTES (1 KB) */
   eventsItemThresholdBytes?: number;
+  /** Index entries a `listRuns` filtered by function or phase examines at most per call. @default LIST_READ_BUDGET (1,000) */
+  listReadBudget?: number;
 }
 
 /**
@@ -24,12 +26,14 @@ export interface DynamoDbRunStoreOptions {
  */
 export class DynamoDbRunStore implements RunStore {
   private readonly eventsThresholdBytes: number;
+  private readonly listReadBudget: number;
 
   constructor(
     private readonly table: DynamoTable,
     options: DynamoDbRunStoreOptions = {},
   ) {
     this.eventsThresholdBytes = options.eventsItemThresholdBytes ?? EVENTS_ITEM_THRESHOLD_BYTES;
+    this.listReadBudget = options.listReadBudget ?? LIST_READ_BUDGET;
   }
 
   /**
@@ -48,7 +52,7 @@ export class DynamoDbRunStore implements RunStore {
       body: stored.body,
       version: run.version,
       gsi1pk: `RUNS#${shardOf(run.id)}`,
-      gsi1sk: `${timeKey(run.createdAt)}#${keyPart(run.id)}`,
+      gsi1sk: recentSortKey(run.createdAt, run.id),
       ...(stored.eventsItem ? { [EVENTS_ITEM_ATTRIBUTE]: stored.eventsItem.sk } : {}),
     };
     if (expectedVersion !== null) return this.updateRun(run.id, item, stored, expectedVersion);
@@ -98,10 +102,31 @@ export class DynamoDbRunStore implements RunStore {
     return runs.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** The newest runs through the recent index, then the split-off events of those that have them (consistent batch reads). */
-  async listRuns(limit: number): Promise<RunRecord[]> {
+  /**
+   * Through the recent index, its 8 shards merged newest first; the time bounds and the cursor
+   * are key conditions. The index holds keys only, so the function and phase filters are
+   * checked on the runs read from the base table, up to `listReadBudget` of them a call (see
+   * `recentPage`); then the split-off events of the runs kept (consistent batch reads).
+   */
+  async listRuns(query: RunQuery): Promise<Page<RunRecord>> {
     const what = "list runs";
-    return runsOf(this.table, what, await newestFirst(this.table, what, recentPartitions("RUNS"), limit));
+    const { functionId, phase } = query;
+    const filtered = functionId !== undefined || phase !== undefined;
+    const accept = (item: Item) => {
+      const run = bodyOf<RunRecord>(item);
+      return (functionId === undefined || run.functionId === functionId) && (phase === undefined || runPhase(run) === phase);
+    };
+    const page = await recentPage(this.table, what, {
+      partitions: recentPartitions("RUNS"),
+      limit: query.limit,
+      from: query.from,
+      to: query.to,
+      after: query.after,
+      accept: filtered ? accept : undefined,
+      readBudget: this.listReadBudget,
+    });
+    const items = await runsOf(this.table, what, page.records);
+    return page.next ? { items, next: page.next } : { items };
   }
 
   /**

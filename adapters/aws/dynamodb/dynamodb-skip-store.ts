@@ -32,7 +32,7 @@ export class DynamoDbSkipStore implements SkipStore {
 
   /** The latest skips of a function, newest first, through the recent index (may lag). */
   async listSkipsByFunction(functionId: string, limit: number): Promise<SkipRecord[]> {
-    const items = await newestFirst(this.table, `list skips of function ${functionId}`, [`SKIPS#${keyPart(functionId)}`], limit);
+    const items = await newestFirst(this.table, `list skips of function ${functionId}`, `SKIPS#${keyPart(functionId)}`, limit);
     return items.map((item) => bodyOf<SkipRecord>(item));
   }
 }

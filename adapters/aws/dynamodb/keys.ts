@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FerryError } from "../../../core";
+import { FerryError, type PageCursor } from "../../../core";
 
 /** A base-table key. */
 export interface Key {
@@ -20,10 +20,50 @@ export function keyPart(value: string): string {
   return `sha256:${createHash("sha256").update(value).digest("hex")}`;
 }
 
+/** The longest start of `value` that fits in `maxBytes` of UTF-8, never cutting a character in two. */
+export function utf8Prefix(value: string, maxBytes: number): string {
+  const bytes = Buffer.from(value, "utf8");
+  if (bytes.length <= maxBytes) return value;
+  let end = maxBytes;
+  // A continuation byte (10xxxxxx) at the cut means the character started before it.
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString("utf8");
+}
+
 /** Epoch ms as 15 zero-padded digits, so string order is time order (up to the year 33658). */
 export function timeKey(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new FerryError(`not a storable time: ${ms}`);
   return String(ms).padStart(15, "0");
+}
+
+/** A record's sort key in a newest-first view of the recent index: its time, then its id. */
+export function recentSortKey(at: number, id: string): string {
+  return `${timeKey(at)}#${keyPart(id)}`;
+}
+
+/** The listing position a `recentSortKey` stands for (its id as keyed: a hash for an id over 400 bytes, which `recentSortKey` keeps as is). */
+export function positionOf(sortKey: string): PageCursor {
+  return { at: Number(sortKey.slice(0, 15)), id: sortKey.slice(16) };
+}
+
+/**
+ * DynamoDB's order of strings (their UTF-8 bytes, which is code point order), where JavaScript's
+ * `<` compares UTF-16 units and puts U+E000..U+FFFF after the characters beyond U+FFFF.
+ */
+export function compareKeys(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const x = a.charCodeAt(index);
+    const y = b.charCodeAt(index);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A UTF-16 unit moved so that surrogates (characters beyond U+FFFF) rank above U+E000..U+FFFF. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
 /** The lower bound `timeKey` of "at or after `ms`", for any number (stored times are whole and never negative). */

@@ -21,4 +21,17 @@ export interface ApiContext {
   authorizeRestApi?: boolean;
   /** Asks an app to sync (PUT to its serve URL). */
   syncApp(url: string): Promise<SyncResult>;
+  /** How `GET /v1/live` long polls behave. */
+  live?: LiveOptions;
+}
+
+/** How `GET /v1/live` holds a request until something changes. */
+export interface LiveOptions {
+  /**
+   * How often a held request reads the store again. The dev server reads its local database
+   * every 200 ms; a deployment's api Lambda reads DynamoDB once a second. @default 1000
+   */
+  pollMs?: number;
+  /** Aborted when the server stops, so held requests answer at once instead of holding shutdown. */
+  signal?: AbortSignal;
 }

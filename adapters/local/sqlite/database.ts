@@ -112,6 +112,31 @@ export const migrations: readonly string[] = [
      expires_at INTEGER,
      body TEXT NOT NULL
    );`,
+  // Listings (RunStore.listRuns, EventStore.listEvents) page newest first by (time, id) and
+  // filter runs by function and phase: both become columns, filled in from the stored bodies
+  // (the CASE is core `runPhase`), and each filter combination gets an index in listing order,
+  // so any page is one index range walk, however many rows there are. The old time-only
+  // indexes could not order ties by id, so the (time, id) ones replace them.
+  `ALTER TABLE runs ADD COLUMN function_id TEXT;
+   ALTER TABLE runs ADD COLUMN phase TEXT;
+   UPDATE runs SET
+     function_id = json_extract(body, '$.functionId'),
+     phase = CASE
+       WHEN json_extract(body, '$.status') != 'Running' THEN lower(json_extract(body, '$.status'))
+       WHEN json_extract(body, '$.waiting.type') = 'sleeping' THEN 'sleeping'
+       WHEN json_extract(body, '$.waiting.type') IN ('waiting-for-event', 'invoking') THEN 'waiting'
+       WHEN json_extract(body, '$.waiting.type') IN ('queued', 'concurrency', 'throttled') THEN 'queued'
+       WHEN json_extract(body, '$.waiting.type') = 'retrying' THEN 'running'
+       WHEN json_extract(body, '$.startedAt') IS NULL THEN 'queued'
+       ELSE 'running'
+     END;
+   DROP INDEX runs_by_created;
+   CREATE INDEX runs_listed ON runs (created_at, id);
+   CREATE INDEX runs_listed_by_function ON runs (function_id, created_at, id);
+   CREATE INDEX runs_listed_by_phase ON runs (phase, created_at, id);
+   CREATE INDEX runs_listed_by_function_phase ON runs (function_id, phase, created_at, id);
+   DROP INDEX events_by_received;
+   CREATE INDEX events_listed ON events (received_at, id);`,
 ];
 
 /**

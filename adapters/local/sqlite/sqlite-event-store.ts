@@ -1,5 +1,6 @@
-import type { EventStore, StoredEvent } from "../../../core";
+import type { EventQuery, EventStore, Page, StoredEvent } from "../../../core";
 import { guard, parseBody, type SqliteDatabase } from "./database";
+import { NewestFirst } from "./newest-first";
 
 interface BodyRow {
   body: string;
@@ -8,6 +9,7 @@ interface BodyRow {
 /** Accepted events and sender-id claims, in the `events` and `external_ids` tables. */
 export class SqliteEventStore implements EventStore {
   private readonly statements;
+  private readonly listing;
 
   constructor(db: SqliteDatabase) {
     this.statements = {
@@ -15,7 +17,6 @@ export class SqliteEventStore implements EventStore {
       put: db.prepare("INSERT INTO events (id, name, received_at, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"),
       get: db.prepare<[string], BodyRow>("SELECT body FROM events WHERE id = ?"),
       since: db.prepare<[string, number], BodyRow>("SELECT body FROM events WHERE name = ? AND received_at >= ? ORDER BY received_at, id"),
-      recent: db.prepare<[number], BodyRow>("SELECT body FROM events ORDER BY received_at DESC, id DESC LIMIT ?"),
       // One statement decides the claim: a free, expired or own claim is (re)taken; a live
       // claim of another event is left alone and reported through `changes === 0`.
       claim: db.prepare(
@@ -25,6 +26,7 @@ export class SqliteEventStore implements EventStore {
       ),
       holder: db.prepare<[string], { event_id: string }>("SELECT event_id FROM external_ids WHERE external_id = ?"),
     };
+    this.listing = new NewestFirst(db, "events", "received_at");
   }
 
   async putEvent(event: StoredEvent): Promise<void> {
@@ -49,8 +51,7 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async listEvents(limit: number): Promise<StoredEvent[]> {
-    const rows = guard("list events", () => this.statements.recent.all(limit));
-    return rows.map((row) => parseBody<StoredEvent>(row.body));
+  async listEvents(query: EventQuery): Promise<Page<StoredEvent>> {
+    return this.listing.page<StoredEvent>("list events", { index: "events_listed", equal: {}, after: query.after, limit: query.limit });
   }
 }

@@ -1,5 +1,6 @@
-import { ConflictError, type ExpectedVersion, type RunRecord, type RunStore, type StepRecord } from "../../../core";
+import { ConflictError, runPhase, type ExpectedVersion, type Page, type RunQuery, type RunRecord, type RunStore, type StepRecord } from "../../../core";
 import { guard, parseBody, type SqliteDatabase } from "./database";
+import { NewestFirst } from "./newest-first";
 
 interface BodyRow {
   body: string;
@@ -9,17 +10,21 @@ interface BodyRow {
 export class SqliteRunStore implements RunStore {
   private readonly statements;
   private readonly createRun;
+  private readonly listing;
 
   constructor(db: SqliteDatabase) {
     this.statements = {
-      insertRun: db.prepare("INSERT INTO runs (id, created_at, version, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"),
-      updateRun: db.prepare("UPDATE runs SET version = ?, body = ? WHERE id = ? AND version = ?"),
+      insertRun: db.prepare(
+        "INSERT INTO runs (id, created_at, function_id, phase, version, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      ),
+      // `function_id` is fixed at creation like `created_at`, so an update leaves it (and the
+      // index on it alone) untouched; `phase` follows the run.
+      updateRun: db.prepare("UPDATE runs SET version = ?, phase = ?, body = ? WHERE id = ? AND version = ?"),
       linkEvent: db.prepare("INSERT INTO run_events (event_id, run_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
       getRun: db.prepare<[string], BodyRow>("SELECT body FROM runs WHERE id = ?"),
       byEvent: db.prepare<[string], BodyRow>(
         "SELECT runs.body FROM run_events JOIN runs ON runs.id = run_events.run_id WHERE run_events.event_id = ? ORDER BY runs.created_at, runs.id",
       ),
-      recent: db.prepare<[number], BodyRow>("SELECT body FROM runs ORDER BY created_at DESC, id DESC LIMIT ?"),
       insertStep: db.prepare("INSERT INTO steps (run_id, id, version, body) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, id) DO NOTHING"),
       updateStep: db.prepare("UPDATE steps SET version = ?, body = ? WHERE run_id = ? AND id = ? AND version = ?"),
       getStep: db.prepare<[string, string], BodyRow>("SELECT body FROM steps WHERE run_id = ? AND id = ?"),
@@ -32,15 +37,16 @@ export class SqliteRunStore implements RunStore {
     // commits: the core needs no atomicity from it.
     this.createRun = db.transaction((run: RunRecord): boolean => {
       for (const eventId of run.eventIds ?? run.events.map((event) => event.id)) this.statements.linkEvent.run(eventId, run.id);
-      return this.statements.insertRun.run(run.id, run.createdAt, run.version, JSON.stringify(run)).changes > 0;
+      return this.statements.insertRun.run(run.id, run.createdAt, run.functionId, runPhase(run), run.version, JSON.stringify(run)).changes > 0;
     });
+    this.listing = new NewestFirst(db, "runs", "created_at");
   }
 
   async putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void> {
     const written = guard(`put run ${run.id}`, () =>
       expectedVersion === null
         ? this.createRun(run)
-        : this.statements.updateRun.run(run.version, JSON.stringify(run), run.id, expectedVersion).changes > 0,
+        : this.statements.updateRun.run(run.version, runPhase(run), JSON.stringify(run), run.id, expectedVersion).changes > 0,
     );
     if (!written) throw new ConflictError(`run ${run.id}: ${expectedVersion === null ? "already exists" : `not at version ${expectedVersion}`}`);
   }
@@ -55,9 +61,16 @@ export class SqliteRunStore implements RunStore {
     return rows.map((row) => parseBody<RunRecord>(row.body));
   }
 
-  async listRuns(limit: number): Promise<RunRecord[]> {
-    const rows = guard("list runs", () => this.statements.recent.all(limit));
-    return rows.map((row) => parseBody<RunRecord>(row.body));
+  /** One walk of the index in listing order for the filters given (see `database.ts`), from the cursor on. */
+  async listRuns(query: RunQuery): Promise<Page<RunRecord>> {
+    const { functionId, phase, from, to, after, limit } = query;
+    const equal: Record<string, unknown> = {};
+    if (functionId !== undefined) equal.function_id = functionId;
+    if (phase !== undefined) equal.phase = phase;
+    const byFunction = functionId !== undefined;
+    const byPhase = phase !== undefined;
+    const index = byFunction ? (byPhase ? "runs_listed_by_function_phase" : "runs_listed_by_function") : byPhase ? "runs_listed_by_phase" : "runs_listed";
+    return this.listing.page<RunRecord>("list runs", { index, equal, from, to, after, limit });
   }
 
   async putStep(step: StepRecord, expectedVersion: ExpectedVersion): Promise<void> {

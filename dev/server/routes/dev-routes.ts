@@ -2,18 +2,18 @@ import type { DevContext } from "../dev-context";
 import { HttpError } from "../../../adapters/http/api/http-errors";
 import { parseJsonBody } from "../../../adapters/http/api/json-body";
 import type { Router } from "../../../adapters/http/api/router";
-import { dashboardHtml } from "../dashboard-page";
+import { addDashboardRoutes } from "../../dashboard/dashboard-routes";
 
 /** The last instant a JavaScript date can hold; the clock stops short of it so times stay showable. */
 const LAST_DATE_MS = 8.64e15;
 
 /**
- * Dev-only routes: health, the dashboard page, and (with `--virtual-clock`) the clock that tests
- * move by hand to cross a 7-day wait in milliseconds.
+ * Dev-only routes: health, the dashboard (`/`, `/dashboard.js`, `/dashboard.css`), and (with
+ * `--virtual-clock`) the clock that tests move by hand to cross a 7-day wait in milliseconds.
  */
 export function addDevRoutes(router: Router, context: DevContext): void {
   router.add("GET", "/health", () => ({ json: { status: "ok" } }));
-  router.add("GET", "/", () => ({ text: dashboardHtml, contentType: "text/html; charset=utf-8" }));
+  addDashboardRoutes(router);
 
   router.add("GET", "/v0/dev/clock", () => ({ json: { now: context.deps.clock.now(), virtual: Boolean(context.virtualClock) } }));
   router.add("POST", "/v0/dev/clock/advance", async (request) => {

@@ -18,6 +18,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
 import { handleJob, jobId, resolveMemos, runOutput, stableHash, type Delivery, type EngineDeps, type Job, type RunRecord, type StepRecord, type TimerRecord } from "../../../core";
 import { startInProcessFerry, type InProcessFerry, type InProcessOptions } from "../../support/in-process-ferry";
+import { allRuns } from "../../support/listings";
 
 /** How jobs misbehave in one execution. */
 export type FaultPlan =
@@ -252,7 +253,7 @@ async function watchMemo(deps: EngineDeps, next: StepRecord, memoChanges: string
 
 /** Runs described without ids (event and run ids differ between executions), sorted. */
 async function describe(deps: EngineDeps): Promise<Pick<Outcome, "runs" | "live">> {
-  const runs = await deps.runs.listRuns(10_000);
+  const runs = await allRuns(deps.runs);
   const lines: string[] = [];
   const live: string[] = [];
   for (const run of runs) {

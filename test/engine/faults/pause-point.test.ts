@@ -35,7 +35,7 @@ describe("pausing a job", () => {
     await send({ name: "test/one", data: {} });
     await until(() => lines.length > 0);
     expect(lines).toEqual([expect.stringMatching(/^FERRY_PAUSED runs\.putStep:after:1:call job=call\.\S+\.p0\.a0$/)]);
-    const [run] = await engine.deps.runs.listRuns(10);
+    const [run] = (await engine.deps.runs.listRuns({ limit: 10 })).items;
     expect(run).toMatchObject({ status: "Running", stack: [] });
     expect((await engine.deps.runs.listSteps(run?.id as string)).map((step) => step.memo)).toEqual([{ value: { data: "A" } }]);
   });
@@ -47,8 +47,8 @@ describe("pausing a job", () => {
     // an event is the run's ending, storing inngest/function.finished.
     await send({ name: "test/one", data: {} });
     await until(() => lines.length > 0);
-    expect((await engine.deps.runs.listRuns(10)).map((run) => run.status)).toEqual(["Completed"]);
-    expect((await engine.deps.events.listEvents(10)).map((event) => event.name)).toEqual(["test/one"]);
+    expect((await engine.deps.runs.listRuns({ limit: 10 })).items.map((run) => run.status)).toEqual(["Completed"]);
+    expect((await engine.deps.events.listEvents({ limit: 10 })).items.map((event) => event.name)).toEqual(["test/one"]);
   });
 
   it("freezes every job once paused, while requests are still answered", async () => {
@@ -59,7 +59,7 @@ describe("pausing a job", () => {
     // A job of another group, handed out after the pause, stops at its first port call.
     await send({ name: "test/two", data: {} });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await engine.deps.runs.listRuns(10)).map((run) => run.functionId)).toEqual(["app-one"]);
+    expect((await engine.deps.runs.listRuns({ limit: 10 })).items.map((run) => run.functionId)).toEqual(["app-one"]);
     expect(engine.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE leased_until IS NOT NULL").get()).toEqual({ n: 2 });
     expect(lines).toHaveLength(1);
   });

@@ -36,6 +36,7 @@ describe("flow control: batchEvents", () => {
     const [a, b] = await send({ n: 1 }, { n: 2 });
     expect(ran).toEqual([]);
     expect(await eventOutcomes(ferry.engine.deps, a as string)).toEqual({
+      matched: ["app-bulk"],
       skipped: [],
       pending: [{ function_id: "app-bulk", reason: "batch", until: new Date(T0 + 5000).toISOString(), batch_size: 2 }],
     });

@@ -41,7 +41,7 @@ describe("flow control: debounce", () => {
     expect(ran).toEqual([]);
     const third = await send({ n: 3 });
     const outcomes = await eventOutcomes(ferry.engine.deps, third);
-    expect(outcomes).toEqual({ skipped: [], pending: [{ function_id: "app-reindex", reason: "debounce", until: new Date(T0 + 11_000).toISOString() }] });
+    expect(outcomes).toEqual({ matched: ["app-reindex"], skipped: [], pending: [{ function_id: "app-reindex", reason: "debounce", until: new Date(T0 + 11_000).toISOString() }] });
     await ferry.advance(4999);
     expect(ran).toEqual([]);
     await ferry.advance(1);
@@ -51,7 +51,7 @@ describe("flow control: debounce", () => {
       { function_id: "app-reindex", reason: "debounce-superseded", at: new Date(T0 + 3000).toISOString(), key: "", superseded_by: second },
     ]);
     expect((await eventOutcomes(ferry.engine.deps, second))?.skipped).toMatchObject([{ reason: "debounce-superseded", superseded_by: third }]);
-    expect(await eventOutcomes(ferry.engine.deps, third)).toEqual({ skipped: [], pending: [] });
+    expect(await eventOutcomes(ferry.engine.deps, third)).toEqual({ matched: ["app-reindex"], skipped: [], pending: [] });
     expect(await runsOfEvent(ferry, first)).toEqual([]);
     expect(await runsOfEvent(ferry, third)).toHaveLength(1);
     // Nothing else fires later.

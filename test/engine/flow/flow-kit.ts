@@ -1,5 +1,6 @@
 import type { RunRecord, VirtualClock } from "../../../core";
 import type { InProcessFerry } from "../../support/in-process-ferry";
+import { allEvents } from "../../support/listings";
 
 /**
  * Helpers shared by the flow-control engine tests: steps that take virtual time, in-flight
@@ -64,7 +65,7 @@ export class InFlight {
  * their events, so they do not sort by arrival).
  */
 export async function runsOf(ferry: InProcessFerry, fnId: string): Promise<RunRecord[]> {
-  const runs = await ferry.engine.deps.runs.listRuns(1000);
+  const runs = (await ferry.engine.deps.runs.listRuns({ limit: 1000 })).items;
   const order = (run: RunRecord) => run.events[0]?.id ?? run.id;
   return runs.filter((run) => run.functionId === `app-${fnId}`).sort((a, b) => a.createdAt - b.createdAt || order(a).localeCompare(order(b)));
 }
@@ -84,7 +85,7 @@ export async function onlyRun(ferry: InProcessFerry, eventId: string | undefined
 
 /** Names of the stored events called `name` (e.g. `inngest/function.cancelled`), with their data. */
 export async function eventsNamed(ferry: InProcessFerry, name: string): Promise<Record<string, unknown>[]> {
-  const events = await ferry.engine.deps.events.listEvents(10_000);
+  const events = await allEvents(ferry.engine.deps.events);
   return events.filter((event) => event.name === name).map((event) => event.data as Record<string, unknown>);
 }
 

@@ -39,6 +39,7 @@ describe("flow control: rateLimit", () => {
     expect(ran).toEqual(ids.slice(0, 2));
     for (const id of ids.slice(2)) {
       expect(await eventOutcomes(ferry.engine.deps, id)).toEqual({
+        matched: ["app-limited"],
         skipped: [{ function_id: "app-limited", reason: "rate-limited", at: expect.any(String), key: "" }],
         pending: [],
       });

@@ -21,6 +21,7 @@ import fc from "fast-check";
 import type { Ferry } from "@ferry/sdk";
 import type { SkipReason } from "../../../core";
 import { rateLimitBucketMs } from "../../../core/flow/rate-limit-math";
+import { allRuns } from "../../support/listings";
 import { propertyParams, withSim, type SentEvent, type TimedEvent } from "./flow-sim";
 
 interface Params {
@@ -162,14 +163,14 @@ describe("event accounting across rateLimit, debounce, idempotency and batchEven
             "acc-batch-if": { expected: model(sent, { batch: { ...p.batch, keyed: false, onlyIf: (e) => e.data.b === true } }), reasons: [] },
             "acc-combo": { expected: model(sent, { idempotency: true, rate: p.rate, debounce: p.debounce }), reasons: ["idempotent-duplicate", "rate-limited", "debounce-superseded"] },
           };
-          const allRuns = await sim.ferry.engine.deps.runs.listRuns(100_000);
+          const stored = await allRuns(sim.ferry.engine.deps.runs);
           const sentIds = sent.map((e) => e.id).sort();
           const indexOf = new Map(sent.map((e) => [e.id, e.index]));
           const show = (ids: string[]) => ids.map((id) => indexOf.get(id) ?? id);
           const origin = sent[0]?.at ?? 0;
           for (const [id, { expected, reasons }] of Object.entries(expectedByFunction)) {
             const functionId = `app-${id}`;
-            const runs = allRuns.filter((run) => run.functionId === functionId).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+            const runs = stored.filter((run) => run.functionId === functionId).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
             const skips = await sim.ferry.engine.deps.skips.listSkipsByFunction(functionId, 100_000);
 
             // The accounting invariant itself: runs' events ∪ skipped events = sent, each once.

@@ -10,6 +10,7 @@
 import fc from "fast-check";
 import type { Ferry } from "@ferry/sdk";
 import type { RunRecord } from "../../../core";
+import { allRuns as everyRun } from "../../support/listings";
 import { propertyParams, T0, withSim, type Sim, type StepSleeper, type TimedEvent } from "./flow-sim";
 
 /** Counts step bodies in flight per key and remembers the maximum. */
@@ -41,7 +42,7 @@ const gap = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbi
 const duration = fc.integer({ min: 0, max: 3_000 });
 
 async function allRuns(sim: Sim): Promise<RunRecord[]> {
-  return sim.ferry.engine.deps.runs.listRuns(10_000);
+  return everyRun(sim.ferry.engine.deps.runs);
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import fc from "fast-check";
 import type { Ferry } from "@ferry/sdk";
+import { allRuns } from "../../support/listings";
 import { busiestWindow, groupBy, propertyParams, withSim, type StepSleeper, type TimedEvent } from "./flow-sim";
 
 const gap = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 1_500 }) });
@@ -42,7 +43,7 @@ describe("throttle (property, in-process engine)", () => {
         await withSim(build, async (sim) => {
           const sent = await sim.play(events);
           const { runs } = sim.ferry.engine.deps;
-          await sim.drain(async () => (await runs.listRuns(10_000)).filter((run) => run.status === "Completed").length === sent.length);
+          await sim.drain(async () => (await allRuns(runs)).filter((run) => run.status === "Completed").length === sent.length);
           expect(sim.problems).toEqual([]);
 
           const startOf = new Map<string, number>();

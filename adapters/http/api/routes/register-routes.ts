@@ -1,4 +1,4 @@
-import { registerApp } from "../../../../core";
+import { noteSyncFailure, registerApp } from "../../../../core";
 import { isHttpUrl } from "../../../../core/protocol/http-url";
 import type { ApiContext } from "../api-context";
 import { restApiAuth, sdkRouteAuth } from "../bearer-auth";
@@ -21,7 +21,11 @@ export function addRegisterRoutes(router: Router, context: ApiContext): void {
     // The dev server fetches this URL, so nothing but http(s) (no file:, no ftp:) is tried.
     if (typeof body?.url !== "string" || !isHttpUrl(body.url)) throw new HttpError(400, 'expected {"url": "http(s)://..."} with an http:// or https:// URL');
     const result = await context.syncApp(body.url);
-    if (!result.ok) throw new HttpError(502, result.error);
+    if (!result.ok) {
+      // The dashboard shows each app's last sync result, failures included.
+      await noteSyncFailure(context.deps, body.url, result.error);
+      throw new HttpError(502, result.error);
+    }
     return { json: { data: result } };
   }));
 }

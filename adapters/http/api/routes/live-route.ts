@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import type { EngineDeps } from "../../../../core";
+import type { LiveOptions } from "../api-context";
+import { HttpError } from "../http-errors";
+import { runListingOf, type RunListing } from "../list-query";
+import type { AddRoute } from "./run-routes";
+
+/** Longest a long poll is held: under API Gateway's 30 s integration timeout. */
+export const MAX_LIVE_WAIT_MS = 25_000;
+/** Runs one poll may watch (the rows of a page). */
+const MAX_WATCHED_RUNS = 200;
+
+/** What one page shows, and so what a change of must wake it. */
+interface Watch {
+  listing: RunListing;
+  runIds: string[];
+  eventId?: string;
+  /** The newest event, for the events page (`events=1`). */
+  events: boolean;
+}
+
+/**
+ * `GET /v1/live`: one long-poll endpoint for every page of the dashboard. It reduces what the
+ * page shows to a token (the newest run matching the page's filters, the version of each run on
+ * screen or of the run it details, the runs and skips of the event it details, and with
+ * `events=1` the newest event) and answers as soon as the token differs from the one the page holds, or after
+ * `timeout_ms` with `changed: false`. A long poll rather than server-sent events, because API
+ * Gateway's HTTP API (a deployment's REST API) cannot stream a response.
+ */
+export function addLiveRoute(add: AddRoute, deps: EngineDeps, options: LiveOptions = {}): void {
+  const pollMs = options.pollMs ?? 1000;
+  add("GET", "/v1/live", async ({ query }) => {
+    const watch = watchOf(query);
+    const given = query.get("token");
+    const timeout = timeoutOf(query);
+    const deadline = Date.now() + timeout;
+    let token = await stateToken(deps, watch);
+    while (token === given && Date.now() < deadline && !options.signal?.aborted) {
+      await pause(Math.min(pollMs, deadline - Date.now()), options.signal);
+      token = await stateToken(deps, watch);
+    }
+    return { json: { data: { token, changed: token !== given } } };
+  });
+}
+
+function watchOf(query: URLSearchParams): Watch {
+  const runIds = [query.get("run_id"), ...(query.get("runs") ?? "").split(",")].filter((id): id is string => Boolean(id));
+  if (runIds.length > MAX_WATCHED_RUNS) throw new HttpError(400, `at most ${MAX_WATCHED_RUNS} runs can be watched at once`);
+  const eventId = query.get("event_id") || undefined;
+  return { listing: runListingOf(query, 1), runIds, events: query.get("events") === "1", ...(eventId ? { eventId } : {}) };
+}
+
+function timeoutOf(query: URLSearchParams): number {
+  const raw = query.get("timeout_ms");
+  if (raw === null) return 20_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_LIVE_WAIT_MS) throw new HttpError(400, `timeout_ms must be an integer from 0 to ${MAX_LIVE_WAIT_MS}`);
+  return ms;
+}
+
+async function stateToken(deps: EngineDeps, watch: Watch): Promise<string> {
+  const [newestRun, runs, newestEvent, eventRuns, skips] = await Promise.all([
+    deps.runs.listRuns(watch.listing.query),
+    Promise.all(watch.runIds.map((id) => deps.runs.getRun(id))),
+    watch.events ? deps.events.listEvents({ limit: 1 }) : { items: [] },
+    watch.eventId ? deps.runs.listRunsByEvent(watch.eventId) : [],
+    watch.eventId ? deps.skips.listSkipsByEvent(watch.eventId) : [],
+  ]);
+  const state = [
+    newestRun.items.map((run) => run.id),
+    runs.map((run) => (run ? run.version : null)),
+    newestEvent.items.map((event) => event.id),
+    eventRuns.map((run) => [run.id, run.version]),
+    skips.length,
+  ];
+  return createHash("sha256").update(JSON.stringify(state)).digest("base64url").slice(0, 22);
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
