@@ -6,6 +6,7 @@ import { startAppHost, type AppHost } from "../aws/prod-bed/app-host";
 import { synthesize } from "../aws/prod-bed/cloud-assembly";
 import { startProdBed, type ProdBed } from "../aws/prod-bed/prod-bed";
 import type { RequestCounts } from "../aws/prod-bed/request-counter";
+import { startDashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
 import { costPerMillionSteps } from "./aws-prices";
 import { DeploymentApi, syncThroughCustomResource } from "./prod-path-support";
 
@@ -177,6 +178,38 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     for (let i = 0; i < 2; i++) await bed.sqs.client.send(new SendMessageCommand({ QueueUrl: routeQueue, MessageBody: JSON.stringify(upload) }));
     await bed.advance(0);
     expect(apps.ours.observations.filter((o) => o.name === "uploaded").map((o) => o.data)).toEqual([{ bucket: { name: "in" }, object: { key: "v.mov" } }]);
+  });
+
+  it("ferry dashboard shows the deployment: its API calls reach the api Lambda with the signing key, on DynamoDB", async () => {
+    const dashboard = await startDashboardProxy({ api: bed.apiUrl, signingKey: bed.signingKey, port: 0, host: "127.0.0.1" });
+    try {
+      const get = async <T>(path: string): Promise<T> => {
+        const response = await fetch(`${dashboard.url}${path}`);
+        expect([path, response.status]).toEqual([path, 200]);
+        return ((await response.json()) as { data: T }).data;
+      };
+      expect(await (await fetch(`${dashboard.url}/`)).text()).toContain("/dashboard.js");
+      const sent = await fetch(`${dashboard.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "test/nap", data: {} }) });
+      const { ids } = ((await sent.json()) as { data: { ids: string[] } }).data;
+      await bed.advance(0);
+      const [napper] = await get<{ run_id: string; phase: string }[]>(`/v1/events/${ids[0]}/runs`);
+      expect(napper?.phase).toBe("sleeping");
+      expect(await get(`/v1/lookup/${napper?.run_id}`)).toEqual({ run: true, event: false });
+      expect((await get<{ run_id: string }[]>("/v1/runs?phase=sleeping&limit=100")).map((run) => run.run_id)).toContain(napper?.run_id);
+      expect((await get<{ phase: string }[]>("/v1/runs?phase=completed&limit=5")).every((run) => run.phase === "completed")).toBe(true);
+      const detail = await get<{ pending: { kind: string }[] }>(`/v1/runs/${napper?.run_id}`);
+      expect(detail.pending).toEqual([expect.objectContaining({ kind: "sleep" })]);
+      const { token } = await get<{ token: string }>(`/v1/live?run_id=${napper?.run_id}&timeout_ms=0`);
+      expect(await get(`/v1/live?run_id=${napper?.run_id}&token=${token}&timeout_ms=0`)).toEqual({ token, changed: false });
+      await bed.advance(3 * DAY + MINUTE);
+      expect(await get<{ changed: boolean }>(`/v1/live?run_id=${napper?.run_id}&token=${token}&timeout_ms=0`)).toMatchObject({ changed: true });
+      // The burst above left a rate-limit window per user on DynamoDB, listed through the index.
+      const flow = await get<{ items: { kind: string; key: string }[] }>("/v1/functions/bed-ours-send-notification/flow");
+      const users = flow.items.filter((item) => item.kind === "rate_limit").map((item) => item.key);
+      expect(users.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `u${i}`));
+    } finally {
+      await dashboard.close();
+    }
   });
 
   /** Runs the 10-step workload through `event` and counts every AWS request it made. */
