@@ -17,14 +17,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = help ? 0 : 1;
     return;
   }
-  let options;
-  try {
-    options = parseDevOptions(rest);
-  } catch (error) {
-    process.stderr.write(`ferry dev: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
-    process.exitCode = 2;
-    return;
-  }
+  const options = parsedOrExit("ferry dev", usage, () => parseDevOptions(rest));
+  if (!options) return;
   const server = await startDevServer(options);
   let stopping = false;
   const stop = (signal: string) => {
@@ -49,17 +43,22 @@ async function dashboard(argv: string[]): Promise<void> {
     process.stdout.write(dashboardUsage);
     return;
   }
-  let options;
-  try {
-    options = parseDashboardOptions(argv);
-  } catch (error) {
-    process.stderr.write(`ferry dashboard: ${error instanceof Error ? error.message : String(error)}\n\n${dashboardUsage}`);
-    process.exitCode = 2;
-    return;
-  }
+  const options = parsedOrExit("ferry dashboard", dashboardUsage, () => parseDashboardOptions(argv));
+  if (!options) return;
   const proxy = await startDashboardProxy(options);
   process.stdout.write(`Ferry dashboard for ${options.api} on ${proxy.url}/\n`);
   const stop = () => void proxy.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** A command's parsed options, or undefined after printing what is wrong and the usage (exit code 2). */
+function parsedOrExit<T>(command: string, help: string, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    process.stderr.write(`${command}: ${error instanceof Error ? error.message : String(error)}\n\n${help}`);
+    process.exitCode = 2;
+    return undefined;
+  }
 }

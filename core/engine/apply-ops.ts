@@ -27,7 +27,7 @@ export async function applyOps(
   const attempts = job.attempt + 1;
   const finished: StepRecord[] = [];
   for (const completion of plan.completions) {
-    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, attempts, context.callStart);
+    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, attempts, completion.startedAt);
     if (step) finished.push(step);
   }
   for (const retry of plan.retries) {

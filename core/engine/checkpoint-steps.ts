@@ -1,6 +1,6 @@
 import { isTerminal, type RunRecord } from "../model/run";
 import type { StepRecord } from "../model/step";
-import type { WireOp } from "../protocol/opcodes";
+import { stepStart, type WireOp } from "../protocol/opcodes";
 import { callSessionId } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { memoValue } from "./payloads";
@@ -47,7 +47,8 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
     if (run.stack.includes(op.id)) continue;
     const identity: StepIdentity = { runId: run.id, id: op.id, name: op.name ?? op.displayName ?? op.id, displayName: op.displayName, kind: "run" };
     const memo = { data: op.data ?? null };
-    const step = await memoizeStep(deps, identity, memo, "Completed", 1, now);
+    // A report comes after the step ran: it began its reported duration ago, not before the run did.
+    const step = await memoizeStep(deps, identity, memo, "Completed", 1, stepStart(op, now, run.startedAt ?? run.createdAt));
     if (step) finished.push(step);
     else if (!(await sameMemo(deps, run.id, op.id, memo))) return "stale";
   }

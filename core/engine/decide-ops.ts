@@ -1,7 +1,7 @@
 import { serializeError, type SerializedError } from "../errors";
 import { backoffDelay } from "../execution/retry-policy";
 import type { RunRecord, WaitingReason } from "../model/run";
-import { opLabel, type WireOp } from "../protocol/opcodes";
+import { opLabel, stepStart, type WireOp } from "../protocol/opcodes";
 import { callSessionId, type CallContext } from "./call-context";
 import { readStartOp, type StartOp } from "./start-op";
 import type { StepIdentity } from "./step-mutation";
@@ -11,6 +11,8 @@ export interface Completion {
   identity: StepIdentity;
   memo: unknown;
   status: "Completed" | "Failed";
+  /** When the step began, for a record this completion creates (a step the SDK ran inline). */
+  startedAt: number;
 }
 
 /** A step that failed and will be tried again. */
@@ -37,17 +39,18 @@ export function planOps(ops: WireOp[], context: CallContext, now: number, jitter
   const maxAttempts = fn.retries + 1;
   for (const op of ops) {
     const identity: StepIdentity = { runId: run.id, id: op.id, name: op.name ?? op.displayName ?? op.id, displayName: op.displayName, kind: "run" };
+    const startedAt = stepStart(op, now, context.callStart);
     switch (op.op) {
       case "StepRun":
       case "Step":
-        plan.completions.push({ identity, memo: { data: op.data ?? null }, status: "Completed" });
+        plan.completions.push({ identity, memo: { data: op.data ?? null }, status: "Completed", startedAt });
         break;
       case "StepFailed":
-        plan.completions.push({ identity, memo: { error: serializeError(op.error) }, status: "Failed" });
+        plan.completions.push({ identity, memo: { error: serializeError(op.error) }, status: "Failed", startedAt });
         break;
       case "StepError": {
         const error = serializeError(op.error);
-        if (job.attempt + 1 >= maxAttempts) plan.completions.push({ identity, memo: { error }, status: "Failed" });
+        if (job.attempt + 1 >= maxAttempts) plan.completions.push({ identity, memo: { error }, status: "Failed", startedAt });
         else plan.retries.push({ identity, error, at: Math.max(now + backoffDelay(job.attempt, jitter, retryBaseDelay), retryAt ?? 0) });
         break;
       }
@@ -59,7 +62,7 @@ export function planOps(ops: WireOp[], context: CallContext, now: number, jitter
           // handle it; an ignored op would leave the run waiting forever.
           const message = read.type === "invalid" ? read.message : `Ferry does not support the ${op.op} opcode yet (step ${opLabel(op)})`;
           const name = read.type === "invalid" ? "InvalidOpError" : "UnsupportedOpcodeError";
-          plan.completions.push({ identity, memo: { error: { name, message } }, status: "Failed" });
+          plan.completions.push({ identity, memo: { error: { name, message } }, status: "Failed", startedAt });
         }
       }
     }

@@ -21,6 +21,8 @@ export interface WireOp {
   opts?: Record<string, unknown>;
   data?: unknown;
   error?: unknown;
+  /** How long the step's code ran, from the op's `timing` (nanoseconds on the wire); absent when not sent or unreadable. */
+  durationMs?: number;
 }
 
 const known = new Set<string>([
@@ -52,6 +54,7 @@ export function parseOps(body: unknown): WireOp[] {
     if (typeof op.op !== "string" || typeof op.id !== "string") {
       throw new Error(`opcode ${index} lacks a string "op" and "id"`);
     }
+    const durationMs = durationOf(op.timing);
     return {
       op: op.op,
       id: op.id,
@@ -60,8 +63,20 @@ export function parseOps(body: unknown): WireOp[] {
       opts: op.opts && typeof op.opts === "object" ? (op.opts as Record<string, unknown>) : undefined,
       data: op.data,
       error: op.error,
+      ...(durationMs === undefined ? {} : { durationMs }),
     };
   });
+}
+
+/** The duration of Go's `interval.Interval` (`{a: start ns, b: duration ns}`), in whole ms; a start is the SDK host's clock, so it is not used. */
+function durationOf(timing: unknown): number | undefined {
+  const ns = timing && typeof timing === "object" ? (timing as { b?: unknown }).b : undefined;
+  return typeof ns === "number" && Number.isFinite(ns) && ns >= 0 ? Math.round(ns / 1e6) : undefined;
+}
+
+/** When a step the SDK reports as done began: its reported duration before `now`, never before `floor` (the call's start). */
+export function stepStart(op: WireOp, now: number, floor: number): number {
+  return op.durationMs === undefined ? floor : Math.max(floor, now - op.durationMs);
 }
 
 /** The user's step id for display: `displayName`, else `name`, else the hash. */

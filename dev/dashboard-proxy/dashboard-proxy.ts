@@ -5,6 +5,7 @@ import { errorResponse, HttpError } from "../../adapters/http/api/http-errors";
 import { Router, type ApiResponse } from "../../adapters/http/api/router";
 import { hashSigningKey } from "../../adapters/http/signing";
 import { addDashboardRoutes } from "../dashboard/dashboard-routes";
+import { clientGone, readBody, sendResponse } from "../server/node-http";
 import { guardSite } from "../server/site-guard";
 import type { DashboardOptions } from "./dashboard-options";
 
@@ -31,9 +32,9 @@ export async function startDashboardProxy(options: DashboardOptions): Promise<Da
   const pages = addDashboardRoutes(new Router(), { serverLabel: new URL(options.api).host });
   const authorization = options.signingKey ? `Bearer ${hashSigningKey(options.signingKey)}` : undefined;
   const server = createServer((req, res) => {
-    serve(req, options, pages, authorization)
+    serve(req, res, options, pages, authorization)
       .catch((error: unknown) => errorResponse(error))
-      .then((response) => send(res, response));
+      .then((response) => sendResponse(res, response));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -50,51 +51,25 @@ export async function startDashboardProxy(options: DashboardOptions): Promise<Da
   };
 }
 
-async function serve(req: IncomingMessage, options: DashboardOptions, pages: Router, authorization: string | undefined): Promise<ApiResponse> {
+async function serve(req: IncomingMessage, res: ServerResponse, options: DashboardOptions, pages: Router, authorization: string | undefined): Promise<ApiResponse> {
   const method = req.method ?? "GET";
   guardSite(method, req.headers, { allowedHosts: [options.host.toLowerCase()] });
   const url = new URL(req.url ?? "/", "http://localhost");
   if (!url.pathname.startsWith("/v1/")) {
     return handleApiRequest(pages, { method, path: url.pathname, query: url.searchParams, headers: {}, body: async () => "" });
   }
-  const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+  const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, MAX_BODY_BYTES);
   let answer: Response;
   try {
     answer = await fetch(`${options.api}${url.pathname}${url.search}`, {
       method,
       headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(authorization ? { authorization } : {}) },
       body,
-      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      // A page left while its long poll is held: let go of the API's request too.
+      signal: AbortSignal.any([AbortSignal.timeout(API_TIMEOUT_MS), clientGone(res)]),
     });
   } catch (error) {
     throw new HttpError(502, `could not reach ${options.api}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { status: answer.status, text: await answer.text(), contentType: answer.headers.get("content-type") ?? "application/json" };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.resume();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, response: ApiResponse): void {
-  const body = response.text ?? JSON.stringify(response.json ?? null);
-  res.writeHead(response.status ?? 200, {
-    "content-type": response.contentType ?? "application/json",
-    "content-length": Buffer.byteLength(body),
-    "x-content-type-options": "nosniff",
-    ...response.headers,
-  });
-  res.end(body);
 }

@@ -5,6 +5,7 @@ import { errorResponse, HttpError } from "../../adapters/http/api/http-errors";
 import type { ApiResponse, Router } from "../../adapters/http/api/router";
 import type { DevContext } from "./dev-context";
 import { addDevRoutes } from "./routes/dev-routes";
+import { clientGone, readBody, sendResponse } from "./node-http";
 import { guardSite, type SitePolicy } from "./site-guard";
 
 /** Largest request body read (5,000 events of a few KB, or one large registration). */
@@ -39,7 +40,7 @@ export interface DevListenerOptions {
 export function createDevHttpServer(context: DevContext, { onProblem, durable, policy = { allowedHosts: [] } }: DevListenerOptions): Server {
   const router = buildRouter(context);
   return createServer((req, res) => {
-    handle(router, policy, req)
+    handle(router, policy, req, res)
       .catch((error: unknown): ApiResponse => {
         onProblem(`${req.method} ${req.url} failed`, error);
         return INTERNAL_ERROR_RESPONSE;
@@ -47,55 +48,25 @@ export function createDevHttpServer(context: DevContext, { onProblem, durable, p
       .then(async (response) => {
         // What the answer reports (an event accepted, a step memoized) must survive a crash.
         await durable();
-        send(res, response);
+        sendResponse(res, response);
       })
       .catch((error: unknown) => {
         onProblem(`${req.method} ${req.url} failed`, error);
-        if (!res.headersSent) send(res, INTERNAL_ERROR_RESPONSE);
+        if (!res.headersSent) sendResponse(res, INTERNAL_ERROR_RESPONSE);
       });
   });
 }
 
-async function handle(router: Router, policy: SitePolicy, req: IncomingMessage): Promise<ApiResponse> {
+async function handle(router: Router, policy: SitePolicy, req: IncomingMessage, res: ServerResponse): Promise<ApiResponse> {
   const method = req.method ?? "GET";
   try {
     // Before routing and before the body is read: a refused page learns nothing, not even 404s.
     guardSite(method, req.headers, policy);
     const url = new URL(req.url ?? "/", "http://localhost");
     const headers = req.headers as Record<string, string | undefined>;
-    return await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers, body: () => readBody(req) });
+    return await handleApiRequest(router, { method, path: url.pathname, query: url.searchParams, headers, body: () => readBody(req, MAX_REQUEST_BYTES), signal: clientGone(res) });
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return errorResponse(error);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new HttpError(413, `request body exceeds ${MAX_REQUEST_BYTES} bytes`));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, response: ApiResponse): void {
-  const body = response.text ?? JSON.stringify(response.json ?? null);
-  res.writeHead(response.status ?? 200, {
-    "content-type": response.contentType ?? "application/json",
-    "content-length": Buffer.byteLength(body),
-    // JSON must never be taken for a script or style sheet by a page that embeds the URL.
-    "x-content-type-options": "nosniff",
-    ...response.headers,
-  });
-  res.end(body);
 }

@@ -51,7 +51,7 @@ function threeSteps() {
   return { ran, handler };
 }
 
-const stepRun = (id: string, data: unknown) => ({ id: h(id), op: "StepRun", name: id, displayName: id, opts: { type: "step" }, data });
+const stepRun = (id: string, data: unknown) => ({ id: h(id), op: "StepRun", name: id, displayName: id, opts: { type: "step" }, data, timing: { a: expect.any(Number), b: expect.any(Number) } });
 
 describe("checkpointing: many steps in one call", () => {
   it("runs all three steps in one call, checkpointing each, and answers 200 with the result", async () => {
@@ -140,7 +140,7 @@ describe("checkpointing: turned off, or not for this call", () => {
   it("plans without checkpointing when immediate execution is disabled", async () => {
     const { ran, handler } = threeSteps();
     const { fetch, run } = setup(handler);
-    const { data: _, ...planned } = stepRun("a", null);
+    const { data: _, timing: _t, ...planned } = stepRun("a", null);
     expect(await run(checkpointRequest({ disable_immediate_execution: true }))).toEqual({ type: "steps-found", ops: [{ ...planned, op: "StepPlanned" }] });
     expect(ran.a).toBe(0);
     expect(fetch.calls).toHaveLength(0);

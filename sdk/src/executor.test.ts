@@ -16,7 +16,15 @@ const h = hashStepId;
 describe("executor: discovery and memoization", () => {
   it("runs a single new step.run immediately and reports StepRun", async () => {
     const result = await run(async ({ step }) => step.run("a", () => 41 + 1), callRequest());
-    expect(result).toEqual({ type: "step-ran", op: { op: "StepRun", id: h("a"), name: "a", displayName: "a", opts: { type: "step" }, data: 42 } });
+    expect(result).toEqual({ type: "step-ran", op: { op: "StepRun", id: h("a"), name: "a", displayName: "a", opts: { type: "step" }, data: 42, timing: { a: expect.any(Number), b: expect.any(Number) } } });
+  });
+
+  it("reports how long the step's code ran (start and duration in nanoseconds, as Go's interval)", async () => {
+    let clock = 5_000;
+    const client = testClient();
+    const fn = client.createFunction({ id: "fn" }, { event: "test/event" }, async ({ step }) => step.run("slow", () => void (clock += 250)));
+    const result = await execute({ fn, request: callRequest(), stepId: "step", logger: recordingLogger(), now: () => clock });
+    expect(result).toMatchObject({ type: "step-ran", op: { op: "StepRun", timing: { a: 5_000 * 1e6, b: 250 * 1e6 } } });
   });
 
   it("plans instead of running when immediate execution is disabled", async () => {

@@ -174,12 +174,14 @@ class Execution {
 
   private async runStep(step: FoundStep): Promise<StepRan> {
     const base = { id: step.hashedId, name: step.request.op.name, displayName: step.request.displayName, ...(step.request.op.opts ? { opts: step.request.op.opts } : {}) };
+    const started = this.deps.now();
+    const timing = () => ({ a: started * 1e6, b: (this.deps.now() - started) * 1e6 });
     try {
       const data: unknown = await step.request.body?.(step.hashedId);
-      return { type: "step-ran", op: { op: "StepRun", ...base, data: data === undefined ? null : data } };
+      return { type: "step-ran", op: { op: "StepRun", ...base, data: data === undefined ? null : data, timing: timing() } };
     } catch (err) {
       const retriable = this.retriability(err);
-      return { type: "step-ran", op: { op: retriable === false ? "StepFailed" : "StepError", ...base, error: serializeError(err) }, retriable };
+      return { type: "step-ran", op: { op: retriable === false ? "StepFailed" : "StepError", ...base, error: serializeError(err), timing: timing() }, retriable };
     }
   }
 

@@ -58,6 +58,12 @@ export interface OutgoingOp {
   opts?: Record<string, unknown>;
   data?: unknown;
   error?: unknown;
+  /**
+   * When the step's code ran, as the protocol carries it (Go's `interval.Interval`): `a` the start
+   * and `b` the duration, both in nanoseconds. The engine takes the duration, so its timeline
+   * shows how long the step's own code took, whatever this machine's clock says.
+   */
+  timing?: { a: number; b: number };
 }
 
 /** How a memoized value is read back for a step kind. */

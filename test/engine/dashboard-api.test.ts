@@ -247,6 +247,21 @@ describe("REST API for the dashboard", () => {
       expect((await poll("events=1&function_id=app-quick", eventsPage)).changed).toBe(true);
     });
 
+    it("stops holding a poll when its client goes away", async () => {
+      await start(sleeperAndNapper);
+      const { token } = (await get("/v1/live")).data as { token: string };
+      const router = buildEngineRouter({ deps: ferry.engine.deps, syncApp: async () => syncResult, live: { pollMs: 5 } });
+      const match = router.match("GET", "/v1/live");
+      if (!("handler" in match)) throw new Error("no /v1/live route");
+      const gone = new AbortController();
+      const query = new URLSearchParams({ token, timeout_ms: "20000" });
+      const startedAt = Date.now();
+      const held = match.handler({ method: "GET", path: "/v1/live", query, headers: {}, body: "", params: {}, signal: gone.signal });
+      setTimeout(() => gone.abort(), 20);
+      expect((await held).json).toEqual({ data: { token, changed: false } });
+      expect(Date.now() - startedAt).toBeLessThan(2000);
+    });
+
     it("answers held polls at once when the server stops", async () => {
       await start(sleeperAndNapper);
       const { token } = (await get("/v1/live")).data as { token: string };

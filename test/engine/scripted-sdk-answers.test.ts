@@ -35,6 +35,35 @@ describe("engine answers to scripted SDK responses", () => {
     expect(steps.map((step) => [step.name, step.memo?.value])).toEqual([["charge", { data: { charged: true } }]]);
   });
 
+  it("places a step the SDK ran inline by the duration it reports (`timing`), within the call", async () => {
+    const setup = await engineWith(() => {
+      setup.clock.advance(2000); // the call takes 2 s
+      return {
+        status: 206,
+        body: [
+          { op: "StepRun", id: "s1", name: "timed", data: 1, timing: { a: 123, b: 1500 * 1e6 } },
+          { op: "StepRun", id: "s2", name: "untimed", data: 2 },
+          { op: "StepRun", id: "s3", name: "too-long", data: 3, timing: { a: 0, b: 60_000 * 1e6 } },
+          { op: "StepRun", id: "s4", name: "garbled", data: 4, timing: { a: 0, b: "soon" } },
+          { op: "RunComplete", id: "done", data: { data: "finished" } },
+        ],
+      };
+    });
+    engine = setup.engine;
+    const { ids } = await ingestEvents(engine.deps, [{ name: "t/go", data: {} }]);
+    await engine.idle();
+    const { steps } = await runOf(engine, ids[0] as string);
+    const callStart = T0;
+    const callEnd = T0 + 2000;
+    expect(steps.map((step) => [step.name, step.startedAt - callStart, step.endedAt! - callStart])).toEqual([
+      ["timed", callEnd - 1500 - callStart, 2000],
+      ["untimed", 0, 2000],
+      // A duration longer than the call (another clock's idea of time, or a bug) starts with the call.
+      ["too-long", 0, 2000],
+      ["garbled", 0, 2000],
+    ]);
+  });
+
   it("fails an unsupported opcode's step so the function sees an error instead of hanging", async () => {
     const setup = await engineWith(({ steps }) => {
       const memo = steps["ai1"] as { error?: { name: string } } | undefined;

@@ -12,6 +12,8 @@ export interface RawApiRequest {
    * listener reads it only once the route is known, so an unknown path is not read at all.
    */
   body: string | (() => Promise<string>);
+  /** Aborted when the client goes away (see `ApiRequest.signal`). */
+  signal?: AbortSignal;
 }
 
 /**

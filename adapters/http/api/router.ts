@@ -9,6 +9,8 @@ export interface ApiRequest {
   /** Raw body text (signatures and JSON errors need the exact bytes). */
   body: string;
   params: Record<string, string>;
+  /** Aborted when the client goes away; a handler that holds the request (a long poll) stops then. */
+  signal?: AbortSignal;
 }
 
 /** What a handler answers: JSON by default, or raw text with its content type. */

@@ -92,7 +92,7 @@ export function runConformance(harness: ConformanceHarness): void {
     it("POST discovery runs a lone step at once, or plans it when immediate execution is off", async () => {
       const ran = await post("steps", call());
       expect(ran.status).toBe(206);
-      expect(JSON.parse(ran.body)).toEqual([{ op: "StepRun", id: sha1("a"), name: "a", displayName: "a", opts: { type: "step" }, data: "a:7" }]);
+      expect(JSON.parse(ran.body)).toEqual([{ op: "StepRun", id: sha1("a"), name: "a", displayName: "a", opts: { type: "step" }, data: "a:7", timing: { a: expect.any(Number), b: expect.any(Number) } }]);
       const planned = await post("steps", call({}, { disable_immediate_execution: true }));
       expect(JSON.parse(planned.body)).toEqual([{ op: "StepPlanned", id: sha1("a"), name: "a", displayName: "a", opts: { type: "step" } }]);
       const parallel = await post("parallel", call());

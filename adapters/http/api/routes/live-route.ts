@@ -29,14 +29,16 @@ interface Watch {
  */
 export function addLiveRoute(add: AddRoute, deps: EngineDeps, options: LiveOptions = {}): void {
   const pollMs = options.pollMs ?? 1000;
-  add("GET", "/v1/live", async ({ query }) => {
+  add("GET", "/v1/live", async ({ query, signal }) => {
     const watch = watchOf(query);
     const given = query.get("token");
     const timeout = timeoutOf(query);
     const deadline = Date.now() + timeout;
+    // Stop holding when the server stops or the page that asked is gone (it left, or reloaded).
+    const stop = AbortSignal.any([options.signal, signal].filter((s): s is AbortSignal => s !== undefined));
     let token = await stateToken(deps, watch);
-    while (token === given && Date.now() < deadline && !options.signal?.aborted) {
-      await pause(Math.min(pollMs, deadline - Date.now()), options.signal);
+    while (token === given && Date.now() < deadline && !stop.aborted) {
+      await pause(Math.min(pollMs, deadline - Date.now()), stop);
       token = await stateToken(deps, watch);
     }
     return { json: { data: { token, changed: token !== given } } };
