@@ -74,6 +74,12 @@ export interface RunQuery {
   /** Runs created before this time (epoch ms). */
   to?: number;
   after?: PageCursor;
+  /**
+   * A store that checks filters on the records it reads (DynamoDB) reads at most this many for
+   * the page, when fewer than its own bound: a caller asking often (a live page's watch) keeps
+   * each call cheap, and gets a short page with `next` when the bound was reached.
+   */
+  readBudget?: number;
 }
 
 /** Runs and their steps. */

@@ -107,6 +107,12 @@ describe("dynamodb filtered run listing", () => {
     expect(pages.map((page) => page.map((run) => run.id))).toEqual([[], ["r17"], [], ["r03"], []]);
     // Unfiltered listings are not budgeted.
     expect((await runs.listRuns({ limit: 20 })).items).toHaveLength(20);
+
+    // A caller's smaller budget (a live page's watch) bounds the call further; a larger one does not lift the store's.
+    batchKeys.length = 0;
+    expect(await runs.listRuns({ functionId: "fn-rare", limit: 1, readBudget: 2 })).toEqual({ items: [], next: { at: 1021, id: "r21" } });
+    expect(batchKeys.reduce((sum, keys) => sum + keys, 0)).toBeLessThanOrEqual(2);
+    expect(await runs.listRuns({ functionId: "fn-rare", limit: 1, readBudget: 100 })).toEqual({ items: [], next: { at: 1018, id: "r18" } });
   });
 });
 

@@ -123,7 +123,7 @@ export class DynamoDbRunStore implements RunStore {
       to: query.to,
       after: query.after,
       accept: filtered ? accept : undefined,
-      readBudget: this.listReadBudget,
+      readBudget: Math.min(this.listReadBudget, query.readBudget ?? Number.POSITIVE_INFINITY),
     });
     const items = await runsOf(this.table, what, page.records);
     return page.next ? { items, next: page.next } : { items };

@@ -9,6 +9,12 @@ import type { AddRoute } from "./run-routes";
 export const MAX_LIVE_WAIT_MS = 25_000;
 /** Runs one poll may watch (the rows of a page). */
 const MAX_WATCHED_RUNS = 200;
+/**
+ * Runs a filtered watch reads at most, each time it looks (DynamoDB checks filters on the runs it
+ * reads): the newest match among the newest 50, or the position it stopped at, which moves with
+ * every new run and so wakes the page to list again.
+ */
+const WATCH_READ_BUDGET = 50;
 
 /** What one page shows, and so what a change of must wake it. */
 interface Watch {
@@ -49,7 +55,9 @@ function watchOf(query: URLSearchParams): Watch {
   const runIds = [query.get("run_id"), ...(query.get("runs") ?? "").split(",")].filter((id): id is string => Boolean(id));
   if (runIds.length > MAX_WATCHED_RUNS) throw new HttpError(400, `at most ${MAX_WATCHED_RUNS} runs can be watched at once`);
   const eventId = query.get("event_id") || undefined;
-  return { listing: runListingOf(query, 1), runIds, events: query.get("events") === "1", ...(eventId ? { eventId } : {}) };
+  const listing = runListingOf(query, 1);
+  listing.query.readBudget = WATCH_READ_BUDGET;
+  return { listing, runIds, events: query.get("events") === "1", ...(eventId ? { eventId } : {}) };
 }
 
 function timeoutOf(query: URLSearchParams): number {
@@ -70,6 +78,7 @@ async function stateToken(deps: EngineDeps, watch: Watch): Promise<string> {
   ]);
   const state = [
     newestRun.items.map((run) => run.id),
+    newestRun.items.length === 0 ? (newestRun.next ?? null) : null,
     runs.map((run) => (run ? run.version : null)),
     newestEvent.items.map((event) => event.id),
     eventRuns.map((run) => [run.id, run.version]),
