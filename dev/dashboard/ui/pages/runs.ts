@@ -105,7 +105,7 @@ function runRow(run: RunView, functions: FunctionIndex): HTMLElement {
   return h(
     "tr",
     { "data-testid": "run-row", "data-run-id": run.run_id },
-    h("td", null, h("a", { href: runHref(run.run_id), "data-key": `run:${run.run_id}` }, code(run.run_id))),
+    h("td", { class: "run-id-cell" }, h("a", { href: runHref(run.run_id), "data-key": `run:${run.run_id}`, title: run.run_id }, code(run.run_id))),
     h("td", null, link(hrefOf(["runs"], { function_id: run.function_id }), functionName(functions, run.function_id))),
     h("td", null, phaseBadge(run)),
     h("td", { class: "waiting-cell" }, waitingSummary(run.waiting)),
