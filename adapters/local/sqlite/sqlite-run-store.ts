@@ -10,6 +10,7 @@ interface BodyRow {
 export class SqliteRunStore implements RunStore {
   private readonly statements;
   private readonly createRun;
+  private readonly updateRun;
   private readonly listing;
 
   constructor(db: SqliteDatabase) {
@@ -18,8 +19,11 @@ export class SqliteRunStore implements RunStore {
         "INSERT INTO runs (id, created_at, function_id, phase, version, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
       ),
       // `function_id` is fixed at creation like `created_at`, so an update leaves it (and the
-      // index on it alone) untouched; `phase` follows the run.
-      updateRun: db.prepare("UPDATE runs SET version = ?, phase = ?, body = ? WHERE id = ? AND version = ?"),
+      // index on it alone) untouched. `phase` follows the run, in a statement of its own that
+      // changes no row when the phase is the same: SQLite rewrites the entries of every index on
+      // a column an UPDATE sets, equal value or not, and most run writes (a step done) keep it.
+      updateRun: db.prepare("UPDATE runs SET version = ?, body = ? WHERE id = ? AND version = ?"),
+      updatePhase: db.prepare("UPDATE runs SET phase = ? WHERE id = ? AND phase IS NOT ?"),
       linkEvent: db.prepare("INSERT INTO run_events (event_id, run_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
       getRun: db.prepare<[string], BodyRow>("SELECT body FROM runs WHERE id = ?"),
       byEvent: db.prepare<[string], BodyRow>(
@@ -40,13 +44,19 @@ export class SqliteRunStore implements RunStore {
       return this.statements.insertRun.run(run.id, run.createdAt, run.functionId, runPhase(run), run.version, JSON.stringify(run)).changes > 0;
     });
     this.listing = new NewestFirst(db, "runs", "created_at");
+    this.updateRun = db.transaction((run: RunRecord, expectedVersion: number): boolean => {
+      if (this.statements.updateRun.run(run.version, JSON.stringify(run), run.id, expectedVersion).changes === 0) return false;
+      const phase = runPhase(run);
+      this.statements.updatePhase.run(phase, run.id, phase);
+      return true;
+    });
   }
 
   async putRun(run: RunRecord, expectedVersion: ExpectedVersion): Promise<void> {
     const written = guard(`put run ${run.id}`, () =>
       expectedVersion === null
         ? this.createRun(run)
-        : this.statements.updateRun.run(run.version, runPhase(run), JSON.stringify(run), run.id, expectedVersion).changes > 0,
+        : this.updateRun(run, expectedVersion),
     );
     if (!written) throw new ConflictError(`run ${run.id}: ${expectedVersion === null ? "already exists" : `not at version ${expectedVersion}`}`);
   }
