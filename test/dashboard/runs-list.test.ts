@@ -99,4 +99,19 @@ describe("dashboard: runs list", () => {
     expect((await rowIds(page, runId))[0]).toBe(runId);
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
   });
+
+  it("says a run id is unknown, asking for it once rather than watching it", async () => {
+    const session = await suite.open();
+    const asked: string[] = [];
+    session.page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/v1/runs/no-such-run")) asked.push(request.url());
+    });
+    await session.goto("#/runs/no-such-run");
+    await waitForText(session.page.getByTestId("run-detail"), /Could not load the run: run no-such-run not found/);
+    // The live loop would ask again at once (its first answer always says "changed").
+    await session.page.waitForTimeout(500);
+    expect(asked).toHaveLength(1);
+    // The browser logs the one 404 as a console error; it is the page's answer here, not a fault.
+    expect(session.errors.splice(0)).toEqual([expect.stringMatching(/404/)]);
+  });
 });

@@ -64,7 +64,8 @@ export const runDetailPage: Page = (root, { path, signal }) => {
   void (async () => {
     functions = await loadFunctions(signal);
     await load();
-    void watchLive({ signal, refresh: load, query: () => ({ run_id: id }) });
+    // An unknown id stays a "not found" page: watching it would only ask for it again.
+    if (run) void watchLive({ signal, refresh: load, query: () => ({ run_id: id }) });
   })();
   // Running bars end at "now": they grow between refreshes (only the bars, not the rows).
   const ticker = setInterval(() => run?.status === "Running" && !document.hidden && tick(), TICK_MS);
