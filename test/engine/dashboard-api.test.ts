@@ -247,6 +247,19 @@ describe("REST API for the dashboard", () => {
       expect((await poll("events=1&function_id=app-quick", eventsPage)).changed).toBe(true);
     });
 
+    it("wakes an event's page when flow control holds it (a batch fills), though no run starts", async () => {
+      await start((client) => [client.createFunction({ id: "bulk", batchEvents: { maxSize: 3, timeout: "10s" } }, { event: "t/bulk" }, async ({ events }) => events.length)]);
+      const [first] = await ferry.send({ name: "t/bulk", data: { n: 1 } });
+      await ferry.idle();
+      const poll = async (token = "") => (await get(`/v1/live?event_id=${first}&token=${token}&timeout_ms=20`)).data as { token: string; changed: boolean };
+      const held = (await poll()).token;
+      expect(await poll(held)).toEqual({ token: held, changed: false });
+      await ferry.send({ name: "t/bulk", data: { n: 2 } }); // joins the batch: 2 of 3, still no run
+      await ferry.idle();
+      expect((await get(`/v1/events/${first}/runs`)).pending).toEqual([expect.objectContaining({ reason: "batch", batch_size: 2 })]);
+      expect((await poll(held)).changed).toBe(true);
+    });
+
     it("stops holding a poll when its client goes away", async () => {
       await start(sleeperAndNapper);
       const { token } = (await get("/v1/live")).data as { token: string };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EngineDeps } from "../../../../core";
+import { eventOutcomes, type EngineDeps } from "../../../../core";
 import type { LiveOptions } from "../api-context";
 import { HttpError } from "../http-errors";
 import { runListingOf, type RunListing } from "../list-query";
@@ -27,11 +27,12 @@ interface Watch {
 
 /**
  * `GET /v1/live`: one long-poll endpoint for every page of the dashboard. It reduces what the
- * page shows to a token (the newest run matching the page's filters, the version of each run on
- * screen or of the run it details, the runs and skips of the event it details, and with
- * `events=1` the newest event) and answers as soon as the token differs from the one the page holds, or after
- * `timeout_ms` with `changed: false`. A long poll rather than server-sent events, because API
- * Gateway's HTTP API (a deployment's REST API) cannot stream a response.
+ * page shows to a token (the newest run matching the page's filters; the version of each run on
+ * screen, or of the run it details; the runs, skips and holds (debounce, batch) of the event it
+ * details; with `events=1`, the newest event) and answers as soon as the token differs from the
+ * one the page holds, or after `timeout_ms` with `changed: false`. A long poll rather than
+ * server-sent events, because API Gateway's HTTP API (a deployment's REST API) cannot stream a
+ * response.
  */
 export function addLiveRoute(add: AddRoute, deps: EngineDeps, options: LiveOptions = {}): void {
   const pollMs = options.pollMs ?? 1000;
@@ -69,12 +70,13 @@ function timeoutOf(query: URLSearchParams): number {
 }
 
 async function stateToken(deps: EngineDeps, watch: Watch): Promise<string> {
-  const [newestRun, runs, newestEvent, eventRuns, skips] = await Promise.all([
+  const [newestRun, runs, newestEvent, eventRuns, outcomes] = await Promise.all([
     deps.runs.listRuns(watch.listing.query),
     Promise.all(watch.runIds.map((id) => deps.runs.getRun(id))),
     watch.events ? deps.events.listEvents({ limit: 1 }) : { items: [] },
     watch.eventId ? deps.runs.listRunsByEvent(watch.eventId) : [],
-    watch.eventId ? deps.skips.listSkipsByEvent(watch.eventId) : [],
+    // Skips, and a debounce or batch holding the event: routing that starts no run.
+    watch.eventId ? eventOutcomes(deps, watch.eventId) : undefined,
   ]);
   const state = [
     newestRun.items.map((run) => run.id),
@@ -82,7 +84,7 @@ async function stateToken(deps: EngineDeps, watch: Watch): Promise<string> {
     runs.map((run) => (run ? run.version : null)),
     newestEvent.items.map((event) => event.id),
     eventRuns.map((run) => [run.id, run.version]),
-    skips.length,
+    outcomes ?? null,
   ];
   return createHash("sha256").update(JSON.stringify(state)).digest("base64url").slice(0, 22);
 }

@@ -6,9 +6,6 @@ import type { EventOutcome } from "../types";
 import { eventOutcome } from "./event-outcome";
 import type { FunctionIndex } from "./functions-index";
 
-/** How often the outcome is refetched as well: a debounce or a batch taking the event does not move the live token. */
-const OUTCOME_POLL_MS = 2_000;
-
 /**
  * An event just sent, and its runs as they appear: the event id (a link) and its outcome,
  * refreshed live until the page is left.
@@ -28,6 +25,6 @@ export function watchEvent(eventId: string, functions: FunctionIndex, signal: Ab
       if (!signal.aborted) replaceKeepingFocus(outcome, errorText(`Could not load the event's runs: ${messageOf(error)}`));
     }
   };
-  void load().then(() => watchLive({ signal, refresh: load, everyMs: OUTCOME_POLL_MS, query: () => ({ event_id: eventId, runs: runIds.join(",") || undefined }) }));
+  void load().then(() => watchLive({ signal, refresh: load, query: () => ({ event_id: eventId, runs: runIds.join(",") || undefined }) }));
   return h("div", { class: "card sent-event", "data-testid": "sent-event", "data-event-id": eventId }, h("p", null, "Event ", h("a", { href: eventHref(eventId), "data-testid": "sent-event-link" }, code(eventId))), outcome);
 }

@@ -8,9 +8,6 @@ import { watchLive } from "../live";
 import type { Page } from "../route";
 import type { EventOutcome, EventView } from "../types";
 
-/** How often the outcome is refetched as well: a debounce or a batch taking the event does not move the live token. */
-const OUTCOME_POLL_MS = 3_000;
-
 /** `#/events/<id>`: the event's payload and what it led to (runs, skips, pending), live. */
 export const eventDetailPage: Page = (root, { path, signal }) => {
   const id = path[1] as string;
@@ -46,7 +43,7 @@ export const eventDetailPage: Page = (root, { path, signal }) => {
   void (async () => {
     functions = await loadFunctions(signal);
     await Promise.all([loadEvent(), loadOutcome()]);
-    void watchLive({ signal, refresh: loadOutcome, everyMs: OUTCOME_POLL_MS, query: () => ({ event_id: id, runs: runIds.join(",") || undefined }) });
+    void watchLive({ signal, refresh: loadOutcome, query: () => ({ event_id: id, runs: runIds.join(",") || undefined }) });
   })();
 };
 
