@@ -4,6 +4,13 @@ import type { ExpectedVersion } from "./stores";
 /** Kinds of flow state (the key's first `:`-separated part) that `listStates` can list. */
 export const LISTED_FLOW_KINDS = ["conc", "throttle", "debounce", "rate", "batch", "singleton"] as const;
 
+/** The kind of a flow key or prefix (before its first `:`) when items of that kind are listable, else undefined. */
+export function listedFlowKind(key: string): string | undefined {
+  const colon = key.indexOf(":");
+  const kind = colon < 0 ? "" : key.slice(0, colon);
+  return (LISTED_FLOW_KINDS as readonly string[]).includes(kind) ? kind : undefined;
+}
+
 /** One piece of flow-control state (a lease set, a throttle cell, a debounce buffer...). */
 export interface FlowItem<T = unknown> {
   key: string;

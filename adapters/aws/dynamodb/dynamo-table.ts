@@ -12,7 +12,7 @@ import {
 import { ThrottledError } from "../../../core";
 import { awsCall } from "../aws-errors";
 import { conditionInput, type Condition } from "./conditions";
-import { decode, encode, keyId, type Item } from "./items";
+import { decode, encode, keyId, keyOf, type Item } from "./items";
 import { compareKeys, type Key } from "./keys";
 import { KEY_ATTRIBUTES, RECENT_INDEX } from "./table";
 
@@ -170,7 +170,7 @@ export class DynamoTable {
         const request = { [this.name]: { Keys: pending, ConsistentRead: true } };
         const result = await awsCall(what, () => this.client.send(new BatchGetItemCommand({ RequestItems: request })));
         const items = (result.Responses?.[this.name] ?? []).map(decode);
-        for (const item of items) found.set(keyId({ pk: String(item.pk), sk: String(item.sk) }), item);
+        for (const item of items) found.set(keyId(keyOf(item)), item);
         const left = result.UnprocessedKeys?.[this.name]?.Keys ?? [];
         stalled = items.length > 0 || left.length < pending.length ? 0 : stalled + 1;
         if (stalled > 8) throw new ThrottledError(`${what}: BatchGetItem left ${left.length} keys unprocessed`);

@@ -1,9 +1,9 @@
 import { ConflictError, FerryError, type ExpectedVersion, type FlowItem, type FlowStateStore } from "../../../core";
-import { LISTED_FLOW_KINDS } from "../../../core/ports/flow-stores";
+import { LISTED_FLOW_KINDS, listedFlowKind } from "../../../core/ports/flow-stores";
 import { versionCondition } from "./conditions";
 import type { DynamoTable } from "./dynamo-table";
-import { keyId, type Item } from "./items";
-import { compareKeys, keyPart, keys, ttlSeconds, utf8Prefix, type Key } from "./keys";
+import { keyId, keyOf, type Item } from "./items";
+import { compareKeys, keyPart, keys, ttlSeconds, utf8Prefix } from "./keys";
 import { TTL_ATTRIBUTE } from "./table";
 
 /**
@@ -34,7 +34,7 @@ export class DynamoDbFlowStateStore implements FlowStateStore {
   async putState<T>(key: string, value: T, expectedVersion: ExpectedVersion, expiresAt?: number): Promise<void> {
     // Wrapped so that any value, even `undefined`, survives the JSON round trip.
     const item: Item = { ...keys.flow(key), body: JSON.stringify({ value }), version: expectedVersion === null ? 1 : expectedVersion + 1 };
-    const kind = listedKind(key);
+    const kind = listedFlowKind(key);
     if (kind) {
       item.gsi1pk = `FLOWS#${kind}`;
       item.gsi1sk = utf8Prefix(key, INDEXED_KEY_BYTES);
@@ -65,7 +65,7 @@ export class DynamoDbFlowStateStore implements FlowStateStore {
    */
   async listStates<T>(prefix: string, limit: number): Promise<FlowItem<T>[]> {
     const what = `list flow state ${prefix}`;
-    const kind = listedKind(prefix);
+    const kind = listedFlowKind(prefix);
     if (!kind) throw new FerryError(`${what}: only keys of ${LISTED_FLOW_KINDS.join(", ")} can be listed`);
     if (limit <= 0) return [];
     const query = { recentIndex: true, partition: `FLOWS#${kind}`, sortKey: { beginsWith: utf8Prefix(prefix, INDEXED_KEY_BYTES) }, pageSize: limit + 1 };
@@ -88,17 +88,6 @@ export class DynamoDbFlowStateStore implements FlowStateStore {
     // Entries past the group sort after it (a cut key orders as the key does), so the sort keeps the first `limit`.
     return found.sort((a, b) => compareKeys(a.key, b.key)).slice(0, limit);
   }
-}
-
-/** The kind of a flow key (before its first `:`) when items of that kind are listable. */
-function listedKind(key: string): string | undefined {
-  const colon = key.indexOf(":");
-  const kind = colon < 0 ? "" : key.slice(0, colon);
-  return (LISTED_FLOW_KINDS as readonly string[]).includes(kind) ? kind : undefined;
-}
-
-function keyOf(entry: Item): Key {
-  return { pk: String(entry.pk), sk: String(entry.sk) };
 }
 
 function flowItemOf<T>(key: string, item: Item): FlowItem<T> {

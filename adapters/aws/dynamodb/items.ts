@@ -14,6 +14,11 @@ export function keyId(key: Key): string {
   return JSON.stringify([key.pk, key.sk]);
 }
 
+/** The key attributes of an item (or of an index entry, which carries its item's key). */
+export function keyOf(item: Item): Key {
+  return { pk: String(item.pk), sk: String(item.sk) };
+}
+
 /** An item in DynamoDB's attribute-value form. */
 export function encode(item: Item | Key): Record<string, AttributeValue> {
   return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, typeof value === "number" ? { N: String(value) } : { S: value }]));

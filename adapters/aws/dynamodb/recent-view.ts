@@ -1,7 +1,7 @@
 import type { PageCursor } from "../../../core";
 import type { DynamoTable, SortKeyRange } from "./dynamo-table";
-import { keyId, type Item } from "./items";
-import { compareKeys, positionOf, recentSortKey, timeKeyFrom, type Key } from "./keys";
+import { keyId, keyOf, type Item } from "./items";
+import { compareKeys, positionOf, recentSortKey, timeKeyFrom } from "./keys";
 import { ShardMerge } from "./shard-merge";
 
 /**
@@ -94,8 +94,4 @@ function sortKeyRange(query: RecentQuery): SortKeyRange {
   const cursor = after && (Number.isSafeInteger(after.at) && after.at >= 0 ? recentSortKey(after.at, after.id) : timeKeyFrom(after.at));
   const below = [to === undefined ? undefined : timeKeyFrom(to), cursor].filter((bound) => bound !== undefined).sort(compareKeys)[0];
   return { atLeast: from === undefined ? undefined : timeKeyFrom(from), below };
-}
-
-function keyOf(entry: Item): Key {
-  return { pk: String(entry.pk), sk: String(entry.sk) };
 }

@@ -1,5 +1,5 @@
 import { ConflictError, FerryError, type ExpectedVersion, type FlowItem, type FlowStateStore } from "../../../core";
-import { LISTED_FLOW_KINDS } from "../../../core/ports/flow-stores";
+import { LISTED_FLOW_KINDS, listedFlowKind } from "../../../core/ports/flow-stores";
 import { guard, parseBody, type SqliteDatabase } from "./database";
 
 interface StateRow {
@@ -34,8 +34,7 @@ export class SqliteFlowStateStore implements FlowStateStore {
 
   /** Only prefixes of a listed kind, as on DynamoDB, so what works here works there. */
   async listStates<T>(prefix: string, limit: number): Promise<FlowItem<T>[]> {
-    const kind = prefix.includes(":") ? prefix.slice(0, prefix.indexOf(":")) : undefined;
-    if (!(LISTED_FLOW_KINDS as readonly (string | undefined)[]).includes(kind)) throw new FerryError(`list flow state ${prefix}: only keys of ${LISTED_FLOW_KINDS.join(", ")} can be listed`);
+    if (!listedFlowKind(prefix)) throw new FerryError(`list flow state ${prefix}: only keys of ${LISTED_FLOW_KINDS.join(", ")} can be listed`);
     const rows = guard(`list flow state ${prefix}`, () => this.statements.list.all(prefix, prefixEnd(prefix), limit));
     return rows.map((row) => itemOf<T>(row));
   }
