@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setTimeout as wait } from "node:timers/promises";
 import { eventOutcomes, type EngineDeps } from "../../../../core";
 import type { LiveOptions } from "../api-context";
 import { HttpError } from "../http-errors";
@@ -89,14 +90,7 @@ async function stateToken(deps: EngineDeps, watch: Watch): Promise<string> {
   return createHash("sha256").update(JSON.stringify(state)).digest("base64url").slice(0, 22);
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
+/** Waits `ms`, or less when `signal` aborts (Node's abortable timer; the abort is not an error here). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return wait(Math.max(0, ms), undefined, { signal }).catch(() => undefined);
 }
