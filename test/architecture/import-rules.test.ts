@@ -25,6 +25,10 @@ const rules: Rule[] = [
   // CDK code refers to lambdas/ by entry path only, never by import: no engine code reaches synth.
   { folder: "lib", mayImport: ["lib"], forbiddenPackages: /^(@aws-sdk\/|better-sqlite3|@aws-lambda-powertools\/)/ },
   { folder: "bin", mayImport: ["lib", "bin"], forbiddenPackages: /^(@aws-sdk\/|better-sqlite3|@aws-lambda-powertools\/)/ },
+  // `ferry aws-local`: the offline AWS servers and emulators and the synthesized stack standing on
+  // them. It runs the Lambda bundles `cdk synth` writes (by path, never by import), so it reaches
+  // the engine only through the AWS adapters' client settings and wire shapes.
+  { folder: "aws-local", mayImport: ["core", "adapters/aws", "adapters/http", "aws-local"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
 ];
 
 const inside = (target: string, folder: string) => target === folder || target.startsWith(`${folder}/`);
@@ -57,7 +61,7 @@ describe("import rules (DESIGN.md layout)", () => {
   });
 
   it("nothing outside lib/, bin/ and test/ imports the CDK constructs in lib/", () => {
-    const folders = ["core", "sdk", "adapters", "lambdas", "dev", "examples", "bench"];
+    const folders = ["core", "sdk", "adapters", "lambdas", "dev", "aws-local", "examples", "bench"];
     const violations = folders.flatMap((folder) =>
       sourceFiles(folder).flatMap((file) => importsOf(file).filter((ref) => ref.target && inside(ref.target, "lib")).map((ref) => `${rel(file)} -> ${ref.specifier}`)),
     );

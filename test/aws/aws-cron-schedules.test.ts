@@ -2,7 +2,7 @@ import { nextCronTime, type Job } from "../../core";
 import { processSqsBatch } from "../../adapters/aws/sqs/sqs-batch";
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
 import { startAwsQueueBed, type AwsQueueBed } from "./aws-queue-bed";
-import { startDynalite, type DynaliteBed } from "./dynalite-bed";
+import { startDynalite, type DynaliteBed } from "../../aws-local/dynalite-bed";
 
 const MONDAY = Date.parse("2026-03-02T00:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;

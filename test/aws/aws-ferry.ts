@@ -9,10 +9,10 @@ import type { InProcessOptions } from "../support/in-process-ferry";
 import { T0 } from "../support/in-process-ferry";
 import { inProcessCaller, joinInProcessApp } from "../support/in-process-app";
 import { startAwsQueueBed } from "./aws-queue-bed";
-import { startDynalite } from "./dynalite-bed";
-import { EventBridgeEmulator } from "./eventbridge-emulator";
-import { S3RVER_CREDENTIALS, startS3 } from "./s3-bed";
-import { BED_CREDENTIALS } from "./sqs-server";
+import { startDynalite } from "../../aws-local/dynalite-bed";
+import { EventBridgeEmulator } from "../../aws-local/eventbridge-emulator";
+import { S3RVER_CREDENTIALS, startS3 } from "../../aws-local/s3-bed";
+import { BED_CREDENTIALS } from "../../aws-local/sqs-server";
 
 const REGION = "us-east-1";
 const BUS = "ferry-test";

@@ -6,11 +6,11 @@ import type { SqsBatchResponse, SqsRecord } from "../../adapters/aws/sqs/sqs-bat
 import { SqsRunQueue } from "../../adapters/aws/sqs/sqs-run-queue";
 import { AwsTimers } from "../../adapters/aws/timers/aws-timers";
 import type { TimerTokenStore } from "../../adapters/aws/timers/timer-token-store";
-import { advanceBed } from "./bed-advance";
-import { BedClock } from "./bed-clock";
-import { SchedulerEmulator } from "./scheduler-emulator";
-import { SqsPoller, type Activity } from "./sqs-poller";
-import { BED_CREDENTIALS, startSqsServer, type SqsServer } from "./sqs-server";
+import { advanceBed } from "../../aws-local/bed-advance";
+import { BedClock } from "../../aws-local/bed-clock";
+import { SchedulerEmulator } from "../../aws-local/scheduler-emulator";
+import { SqsPoller, type Activity } from "../../aws-local/sqs-poller";
+import { BED_CREDENTIALS, startSqsServer, type SqsServer } from "../../aws-local/sqs-server";
 
 /** The visibility timeout of the bed's queues: how long a failed message stays away. */
 export const BED_VISIBILITY_SECONDS = 30;

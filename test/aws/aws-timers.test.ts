@@ -9,8 +9,8 @@ import { processSqsBatch } from "../../adapters/aws/sqs/sqs-batch";
 import { AwsTimers, type AwsTimersOptions } from "../../adapters/aws/timers/aws-timers";
 import type { TimerTokenStore } from "../../adapters/aws/timers/timer-token-store";
 import { BED_SCHEDULE_GROUP, BED_VISIBILITY_SECONDS, startAwsQueueBed, type AwsQueueBed } from "./aws-queue-bed";
-import { startDynalite, type DynaliteBed } from "./dynalite-bed";
-import { BED_CREDENTIALS } from "./sqs-server";
+import { startDynalite, type DynaliteBed } from "../../aws-local/dynalite-bed";
+import { BED_CREDENTIALS } from "../../aws-local/sqs-server";
 
 /**
  * What only AWS brings to the timers (AwsTimers on the offline bed: local-aws-sqs, the Scheduler

@@ -1,5 +1,5 @@
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
-import { startDynalite, type DynaliteBed } from "./dynalite-bed";
+import { startDynalite, type DynaliteBed } from "../../aws-local/dynalite-bed";
 
 let dynamo: DynaliteBed;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { ConflictError, type RunRecord } from "../../core";
 import { aRun, anEvent, describeRunStoreContract } from "../../adapters/contract";
 import { DynamoTable } from "../../adapters/aws/dynamodb/dynamo-table";
 import { DynamoDbRunStore } from "../../adapters/aws/dynamodb/dynamodb-run-store";
-import { startDynalite, withSmallPages, type DynaliteBed } from "./dynalite-bed";
+import { startDynalite, withSmallPages, type DynaliteBed } from "../../aws-local/dynalite-bed";
 
 // A run's events are fixed at creation, so a DynamoDB run item keeps them apart once over
 // 1 KB (adapters/aws/dynamodb/run-events-item.ts): these tests show the split is there and

@@ -19,7 +19,7 @@ import { DynamoTable } from "../../adapters/aws/dynamodb/dynamo-table";
 import { DynamoDbRunStore } from "../../adapters/aws/dynamodb/dynamodb-run-store";
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
 import { TTL_ATTRIBUTE } from "../../adapters/aws/dynamodb/table";
-import { startDynalite, withSmallPages, type DynaliteBed } from "./dynalite-bed";
+import { startDynalite, withSmallPages, type DynaliteBed } from "../../aws-local/dynalite-bed";
 import { withLaggingIndex } from "./lagging-index";
 
 let bed: DynaliteBed;

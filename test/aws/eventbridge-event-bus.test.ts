@@ -5,7 +5,7 @@ import { LONG_NAME_DETAIL_TYPE, routeJobFromEventBridge, type EventBridgeDeliver
 import { EventBridgeEventBus, type EventBridgeEventBusOptions } from "../../adapters/aws/eventbridge-event-bus";
 import { anEvent, describeEventBusContract, type EventBusBed } from "../../adapters/contract";
 import { FerryError, ThrottledError, ValidationError, type StoredEvent } from "../../core";
-import { EventBridgeEmulator, type EventBridgeEmulatorOptions } from "./eventbridge-emulator";
+import { EventBridgeEmulator, type EventBridgeEmulatorOptions } from "../../aws-local/eventbridge-emulator";
 
 const CREDENTIALS = { accessKeyId: "ferry", secretAccessKey: "ferry" };
 const BUS = "ferry-events";

@@ -5,7 +5,7 @@ import { awsClientConfig } from "../../adapters/aws/aws-client-config";
 import { EXPIRES_AT_METADATA, payloadLifecycleRule, S3PayloadStore } from "../../adapters/aws/s3-payload-store";
 import { describePayloadStoreContract } from "../../adapters/contract";
 import { FerryError, ThrottledError, ValidationError } from "../../core";
-import { S3RVER_CREDENTIALS, startS3, type S3Bed } from "./s3-bed";
+import { S3RVER_CREDENTIALS, startS3, type S3Bed } from "../../aws-local/s3-bed";
 
 let s3: S3Bed;
 beforeAll(async () => {

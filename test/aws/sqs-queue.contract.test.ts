@@ -2,7 +2,7 @@ import { describeRunQueueContract, describeTimersContract, type QueueBed } from 
 import { processSqsBatch } from "../../adapters/aws/sqs/sqs-batch";
 import { createDynamoDbStores } from "../../adapters/aws/dynamodb/dynamodb-stores";
 import { BED_VISIBILITY_SECONDS, startAwsQueueBed } from "./aws-queue-bed";
-import { startDynalite, type DynaliteBed } from "./dynalite-bed";
+import { startDynalite, type DynaliteBed } from "../../aws-local/dynalite-bed";
 
 let dynamo: DynaliteBed;
 beforeAll(async () => {

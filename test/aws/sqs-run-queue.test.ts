@@ -8,8 +8,8 @@ import { processSqsBatch, type SqsBatchOptions } from "../../adapters/aws/sqs/sq
 import { SqsRunQueue } from "../../adapters/aws/sqs/sqs-run-queue";
 import type { TimerTokenStore } from "../../adapters/aws/timers/timer-token-store";
 import { BED_VISIBILITY_SECONDS, startAwsQueueBed, type AwsQueueBed } from "./aws-queue-bed";
-import { startDynalite, type DynaliteBed } from "./dynalite-bed";
-import { BED_CREDENTIALS } from "./sqs-server";
+import { startDynalite, type DynaliteBed } from "../../aws-local/dynalite-bed";
+import { BED_CREDENTIALS } from "../../aws-local/sqs-server";
 
 /**
  * What only AWS brings to the run queue (SqsRunQueue on local-aws-sqs, FIFO with a redrive

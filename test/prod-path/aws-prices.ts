@@ -1,4 +1,4 @@
-import type { RequestCounts } from "../aws/prod-bed/request-counter";
+import type { RequestCounts } from "../../aws-local/prod-bed/request-counter";
 
 /**
  * AWS list prices in us-east-1 (USD, on-demand, no free tier), as published in November 2026.

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hashSigningKey } from "../../adapters/http/signing";
-import type { ProdBed } from "../aws/prod-bed/prod-bed";
+import type { ProdBed } from "../../aws-local/prod-bed/prod-bed";
 
 /** The REST API of the bed's deployment, with the signing key's bearer, as an operator's script calls it. */
 export class DeploymentApi {

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { BedClock } from "../bed-clock";
-import { BED_TIME_PRELOAD, bedTimeEnv, tellBedTime } from "../lambda-host/bed-time";
+import type { BedClock } from "../../../aws-local/bed-clock";
+import { BED_TIME_PRELOAD, bedTimeEnv, tellBedTime } from "../../../aws-local/lambda-host/bed-time";
 
 /** What an app reported: every `observe(name, data)` call, in order. */
 export interface Observation {

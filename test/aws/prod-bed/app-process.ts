@@ -2,7 +2,7 @@
 // (started with the bed-time preload and tsx), builds the app module named on the command line
 // and serves its Lambda handler behind a function-URL-shaped HTTP front on loopback.
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { HttpApiEmulator } from "../http-api-emulator";
+import { HttpApiEmulator } from "../../../aws-local/http-api-emulator";
 import type { BedApp } from "./bed-app";
 
 async function main(): Promise<void> {

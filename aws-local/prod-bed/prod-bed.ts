@@ -6,8 +6,8 @@ import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventb
 import { CreateScheduleGroupCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { awsClientConfig } from "../../../adapters/aws/aws-client-config";
-import type { SqsRecord } from "../../../adapters/aws/sqs/sqs-batch";
+import { awsClientConfig } from "../../adapters/aws/aws-client-config";
+import type { SqsRecord } from "../../adapters/aws/sqs/sqs-batch";
 import { advanceBed } from "../bed-advance";
 import { BedClock } from "../bed-clock";
 import { startDynalite, type DynaliteBed } from "../dynalite-bed";
@@ -24,7 +24,7 @@ import { BED_ACCOUNT, BED_REGION, resolveIntrinsics, resolveString, type Intrins
 import { ENGINE_FUNCTIONS, functionLogicalId, generatedSecret, matchesPattern, type EngineFunction } from "./resource-names";
 import { RequestCounter } from "./request-counter";
 
-const repoRoot = resolve(__dirname, "../../..");
+const repoRoot = resolve(__dirname, "../..");
 
 /** Faults a test switches on: what AWS's at-least-once delivery and Lambda's limits may do. */
 export interface ProdBedFaults {

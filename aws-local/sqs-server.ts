@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { awsClientConfig } from "../../adapters/aws/aws-client-config";
+import { awsClientConfig } from "../adapters/aws/aws-client-config";
 
 /** Credentials the bed's clients use; local-aws-sqs accepts any. */
 export const BED_CREDENTIALS = { accessKeyId: "ferry", secretAccessKey: "ferry" };

@@ -1,8 +1,8 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type BatchGetItemCommandInput, type BatchGetItemCommandOutput } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { awsClientConfig } from "../../adapters/aws/aws-client-config";
-import { ferryTableDefinition } from "../../adapters/aws/dynamodb/table";
+import { awsClientConfig } from "../adapters/aws/aws-client-config";
+import { ferryTableDefinition } from "../adapters/aws/dynamodb/table";
 
 // dynalite ships no types; this is the part of its API the bed uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -21,7 +21,7 @@ export interface SynthesizedStack {
   assetDirectory(logicalId: string): string;
 }
 
-const repoRoot = resolve(__dirname, "../../..");
+const repoRoot = resolve(__dirname, "../..");
 
 /**
  * Runs `npx cdk synth` from the repository exactly as a user would (the CLI, `cdk.json`, the

@@ -1,4 +1,4 @@
-import type { AlarmClock } from "../../core";
+import type { AlarmClock } from "../core";
 
 /** Something in the test bed that keeps time of its own and must jump with the bed (the SQS server, the Scheduler emulator). */
 export type JumpListener = (ms: number) => Promise<void> | void;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { awsClientConfig } from "../../adapters/aws/aws-client-config";
+import { awsClientConfig } from "../adapters/aws/aws-client-config";
 
 /** The credentials s3rver insists on (it checks signatures). */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };

@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { SqsBatchResponse, SqsRecord } from "../../adapters/aws/sqs/sqs-batch";
+import type { SqsBatchResponse, SqsRecord } from "../adapters/aws/sqs/sqs-batch";
 
 /** Options of a poller; defaults are those of a Lambda SQS event source. */
 export interface SqsPollerOptions {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventBridgeDelivery } from "../../adapters/aws/eventbridge-delivery";
+import type { EventBridgeDelivery } from "../adapters/aws/eventbridge-delivery";
 import { AwsJsonError, awsJsonErrorOf, parseAwsJsonBody, readAwsJsonRequest, writeAwsJsonAnswer } from "./aws-json-protocol";
 
 /** How an emulator behaves where the tests may want it to differ. */
