@@ -6,9 +6,9 @@ import { ferryTableDefinition } from "../adapters/aws/dynamodb/table";
 
 // dynalite ships no types; this is the part of its API the bed uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require("dynalite") as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server;
 
-/** A DynamoDB server in this process (dynalite: in memory, validates like DynamoDB; no TTL, no transactions). */
+/** A DynamoDB server in this process (dynalite: in memory or in a LevelDB directory, validates like DynamoDB; no TTL, no transactions). */
 export interface DynaliteBed {
   endpoint: string;
   /** A client of the server, shared by everything that needs no client of its own. */
@@ -23,15 +23,16 @@ export interface DynaliteBed {
 let tables = 0;
 
 /**
- * Starts dynalite on a free port of 127.0.0.1.
+ * Starts dynalite on a free port of 127.0.0.1, in memory, or with `path` in a LevelDB directory
+ * whose tables and items survive a restart (`ferry aws-local --dir`).
  *
  * @example
  * const bed = await startDynalite();
  * const stores = createDynamoDbStores({ client: bed.client, table: await bed.createTable() });
  * await bed.close();
  */
-export async function startDynalite(): Promise<DynaliteBed> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export async function startDynalite(options: { path?: string } = {}): Promise<DynaliteBed> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());

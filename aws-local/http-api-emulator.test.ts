@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { request } from "node:http";
-import { HttpApiEmulator, isTextContentType, type HttpApiInvoke, type HttpApiRoute } from "./http-api-emulator";
+import { HttpApiEmulator, isTextContentType, type HttpApiEmulatorOptions, type HttpApiInvoke, type HttpApiRoute } from "./http-api-emulator";
 
 /** Real HTTP (global fetch) against the emulator, with recording handlers behind it. */
 
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** Starts an API; every route's handler records its event and answers `{ route }` unless given. */
-async function api(routes: Array<string | HttpApiRoute>, options: { integrationTimeoutMs?: number } = {}) {
+async function api(routes: Array<string | HttpApiRoute>, options: Partial<Pick<HttpApiEmulatorOptions, "integrationTimeoutMs" | "front">> = {}) {
   const events: APIGatewayProxyEventV2[] = [];
   const record = (route: string): HttpApiInvoke => async (event) => {
     events.push(event);
@@ -291,5 +291,29 @@ describe("start", () => {
     const { url } = await emulator.start();
     expect(url).toBe(`http://127.0.0.1:${port}/`);
     expect((await fetch(url)).status).toBe(200);
+  });
+});
+
+describe("the local front (ferry aws-local)", () => {
+  it("rewrites the path and sets headers before routing", async () => {
+    const { url, last } = await api(FERRY_ROUTES, {
+      front: ({ path, headers }) => ({ path: path.replace(/^\/e\/[^/]+/, "/e/real-key"), headers: headers.authorization ? undefined : { authorization: "Bearer injected" } }),
+    });
+    await fetch(`${url}e/any-key`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(last()).toMatchObject({ rawPath: "/e/real-key", pathParameters: { eventKey: "real-key" }, headers: { authorization: "Bearer injected" } });
+    await fetch(`${url}v1/runs`, { headers: { authorization: "Bearer own" } });
+    expect(last()).toMatchObject({ rawPath: "/v1/runs", headers: { authorization: "Bearer own" } });
+  });
+
+  it("answers a refusal with its status and message, without invoking", async () => {
+    const { url, events } = await api(FERRY_ROUTES, {
+      front: () => {
+        throw Object.assign(new Error("cross-site request refused"), { status: 403 });
+      },
+    });
+    const response = await fetch(`${url}v1/runs`);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: "cross-site request refused" });
+    expect(events).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
@@ -25,6 +25,29 @@ export interface HttpApiEmulatorOptions {
   apiId?: string;
   /** `requestContext.accountId`. @default "123456789012" */
   accountId?: string;
+  /**
+   * What stands in front of the API on this machine (not part of HTTP API): called with each
+   * request before routing. It may refuse it by throwing an error with a `status` (answered
+   * `{"message": ...}` with that status) or change the path and add headers. `ferry aws-local`
+   * uses it for its dev mode and its cross-site guard.
+   */
+  front?: (request: FrontRequest) => FrontChange | void;
+}
+
+/** A request as the front sees it. */
+export interface FrontRequest {
+  method: string;
+  /** The decoded path, as routes see it. */
+  path: string;
+  /** Node's lower-cased request headers. */
+  headers: IncomingHttpHeaders;
+}
+
+/** What the front changes about a request before the gateway routes it. */
+export interface FrontChange {
+  path?: string;
+  /** Headers set on the event (lower-case names), replacing any of the same name. */
+  headers?: Record<string, string>;
 }
 
 /** HTTP API's request payload quota: 10 MB. */
@@ -125,6 +148,7 @@ export class HttpApiEmulator {
   private readonly timeoutMs: number;
   private readonly apiId: string;
   private readonly accountId: string;
+  private readonly front: HttpApiEmulatorOptions["front"];
   private server?: Server;
 
   constructor(options: HttpApiEmulatorOptions) {
@@ -140,6 +164,7 @@ export class HttpApiEmulator {
     this.timeoutMs = options.integrationTimeoutMs ?? 30_000;
     this.apiId = options.apiId ?? randomApiId();
     this.accountId = options.accountId ?? "123456789012";
+    this.front = options.front;
   }
 
   /** Starts listening; `url` is the API's base URL, ending with `/`. */
@@ -176,13 +201,23 @@ export class HttpApiEmulator {
 
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
-    const rawPath = decodePath(queryAt < 0 ? url : url.slice(0, queryAt));
     const rawQueryString = queryAt < 0 ? "" : url.slice(queryAt + 1);
     const method = (req.method ?? "GET").toUpperCase();
+    let rawPath = decodePath(queryAt < 0 ? url : url.slice(0, queryAt));
+    let change: FrontChange | void;
+    try {
+      change = this.front?.({ method, path: rawPath, headers: req.headers });
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (typeof status !== "number") throw error;
+      return answer(res, requestId, [status, (error as Error).message]);
+    }
+    rawPath = change?.path ?? rawPath;
     const match = this.match(method, rawPath);
     if (!match) return answer(res, requestId, GATEWAY_ANSWERS.notFound);
 
     const event = this.event(req, { method, rawPath, rawQueryString, body, match, requestId, receivedAt });
+    Object.assign(event.headers, change?.headers);
     // Lambda refuses a synchronous invocation whose payload exceeds 6 MB; HTTP API answers 413.
     if (Buffer.byteLength(JSON.stringify(event), "utf8") > MAX_INVOKE_PAYLOAD_BYTES) return answer(res, requestId, GATEWAY_ANSWERS.tooLarge);
 

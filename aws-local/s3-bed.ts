@@ -26,20 +26,21 @@ export interface S3Bed {
   endpoint: string;
   /** Creates a fresh bucket and returns its name. */
   createBucket(): Promise<string>;
-  /** Stops the server and removes its files. */
+  /** Stops the server and removes its files (unless they are in a directory the caller gave). */
   close(): Promise<void>;
 }
 
 /**
  * Starts s3rver (an S3 server in Node, objects on disk) in this process, on a port of its own and
- * a temporary directory that `close` removes.
+ * a temporary directory that `close` removes, or on `directory`, which is kept (buckets and
+ * objects survive a restart: `ferry aws-local --dir`).
  *
  * @example
  * const s3 = await startS3();
  * const store = new S3PayloadStore({ client: s3.client, bucket: await s3.createBucket() });
  */
-export async function startS3(options: { maxAttempts?: number } = {}): Promise<S3Bed> {
-  const directory = mkdtempSync(join(tmpdir(), "ferry-s3-"));
+export async function startS3(options: { maxAttempts?: number; directory?: string } = {}): Promise<S3Bed> {
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), "ferry-s3-"));
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
@@ -53,15 +54,20 @@ export async function startS3(options: { maxAttempts?: number } = {}): Promise<S
     client,
     endpoint,
     createBucket: async () => {
-      // Names must be 3-63 lowercase characters; the counter keeps them unique within a bed.
+      // Names must be 3-63 lowercase characters; the counter keeps them unique within a bed, and
+      // the same from one start to the next, so a kept directory's bucket is found again.
       const name = `ferry-bed-${++buckets}`;
-      await client.send(new CreateBucketCommand({ Bucket: name }));
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: name }));
+      } catch (error) {
+        if ((error as Error).name !== "BucketAlreadyOwnedByYou" && (error as Error).name !== "BucketAlreadyExists") throw error;
+      }
       return name;
     },
     close: async () => {
       client.destroy();
       await server.close();
-      rmSync(directory, { recursive: true, force: true });
+      if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
     },
   };
 }

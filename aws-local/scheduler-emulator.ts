@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { isoSeconds } from "./scheduler-emulator/expressions";
 import { ApiError, readJson, route, sendError, sendJson, throttlingError, type SchedulerOperation } from "./scheduler-emulator/http";
+import { StateFile } from "./scheduler-emulator/persistence";
 import { key, ScheduleStore, type StoredSchedule } from "./scheduler-emulator/store";
 import type { ScheduleTarget } from "./scheduler-emulator/validation";
 
@@ -45,6 +46,20 @@ export type { ScheduleTarget } from "./scheduler-emulator/validation";
  * Catching up is about 0.2 ms a point: a 3-day jump over a `cron(* * * * ? *)` schedule fires
  * its 4320 points in under a second.
  *
+ * Persistence (`stateFile`, for `ferry aws-local`, which runs in wall-clock time): without it
+ * schedules live in memory only. With it, the groups, the schedules (their definition, next
+ * point, rate anchor, tie-breaking order and create ClientToken) and the sequence counter are
+ * loaded from the file when the emulator is constructed, and the whole state is written back
+ * after every change — a schedule or group created, updated or deleted, a firing moving a
+ * schedule on or deleting it — at most once per 100 ms, atomically (`<file>.tmp`, then a
+ * rename); `close()` writes what is still pending. A point that fell due while the emulator was
+ * stopped fires on the first poll (or `fireDue()`) after the restart, and a recurring schedule
+ * fires every point it missed, as after a clock jump. Not kept: pending retries (a one-time
+ * schedule waiting for one is complete after a restart, and deleted if its
+ * ActionAfterCompletion is DELETE), delete ClientTokens, and the `calls`/`deliveries`/
+ * `failures` records. Not a write-ahead log: a crash without `close()` loses the changes of the
+ * last 100 ms at most. One emulator per file. Format: scheduler-emulator/persistence.ts.
+ *
  * Left out: IAM (RoleArn is required but never assumed), SigV4 checking, KMS, dead-letter
  * queues (DeadLetterConfig is stored, never used), FlexibleTimeWindow jitter (validated,
  * then fired as if OFF), universal/templated target semantics (no AWS API is invoked), tags,
@@ -53,7 +68,7 @@ export type { ScheduleTarget } from "./scheduler-emulator/validation";
  *
  * Files: this one is the server and the firing loop; scheduler-emulator/store.ts the API
  * operations, validation.ts the request rules, expressions.ts at/rate/cron and time zones,
- * http.ts routes and error answers.
+ * http.ts routes and error answers, persistence.ts the state file.
  *
  * @example
  * const scheduler = new SchedulerEmulator({ clock, deliver: (target) => sendToQueue(target.Arn, target.Input) });
@@ -75,6 +90,7 @@ export class SchedulerEmulator {
   private readonly firingOffsetMs: number;
   private readonly retryDelayMs: number;
   private readonly store: ScheduleStore;
+  private readonly stateFile?: StateFile;
   private readonly retries: PendingRetry[] = [];
   private throttleCount = 0;
   private server?: Server;
@@ -90,6 +106,15 @@ export class SchedulerEmulator {
     if (!(this.firingOffsetMs >= 0 && this.firingOffsetMs < MINUTE)) throw new RangeError("firingOffsetMs must be within the minute (0-59999)");
     this.retryDelayMs = options.retryDelayMs ?? 60_000;
     this.store = new ScheduleStore(`arn:aws:scheduler:${options.region ?? "us-east-1"}:${options.accountId ?? "123456789012"}`, this.clock.now());
+    if (options.stateFile !== undefined) {
+      this.stateFile = new StateFile(options.stateFile, () => this.store.state());
+      const saved = this.stateFile.load();
+      if (saved) {
+        this.store.restore(saved);
+        // Retries were not saved: a schedule that only waited for one is complete now.
+        for (const schedule of saved.schedules) this.settle(schedule);
+      }
+    }
   }
 
   /** Starts the HTTP server (and the poll timer, unless `pollMs` is 0); `endpoint` goes to the SDK client. */
@@ -111,7 +136,7 @@ export class SchedulerEmulator {
     return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
   }
 
-  /** Stops polling and the server, after the firing in progress (if any) has finished. */
+  /** Stops polling and the server, after the firing in progress (if any) has finished; then writes the state file if a change is pending. */
   async close(): Promise<void> {
     clearInterval(this.poller);
     this.poller = undefined;
@@ -122,6 +147,7 @@ export class SchedulerEmulator {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await this.queue;
+    this.stateFile?.flush();
   }
 
   /** The next `n` API requests are answered with ThrottlingException (HTTP 429). */
@@ -176,6 +202,9 @@ export class SchedulerEmulator {
           // Move on before delivering, so the delivery may update or delete the schedule.
           schedule.next = this.store.following(schedule, point);
           await this.attempt(schedule, point, 1);
+          // Saved once the attempt is over, not when `next` moved: a crash during a delivery
+          // (with nothing else changing) then fires the point again, as AWS delivers at least once.
+          this.stateFile?.changed();
         }
       }
     } finally {
@@ -220,7 +249,10 @@ export class SchedulerEmulator {
   private settle(schedule: StoredSchedule): void {
     const id = key(schedule.group, schedule.name);
     if (this.store.schedules.get(id) !== schedule || schedule.next !== undefined || this.retries.some((r) => r.schedule === schedule)) return;
-    if (schedule.definition.actionAfterCompletion === "DELETE") this.store.schedules.delete(id);
+    if (schedule.definition.actionAfterCompletion === "DELETE") {
+      this.store.schedules.delete(id);
+      this.stateFile?.changed();
+    }
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -241,6 +273,8 @@ export class SchedulerEmulator {
         throw throttlingError();
       }
       const result = this.store.dispatch(routed, body, this.clock.now());
+      // Get and List change nothing; any other answered request may have (an idempotent repeat writes the same state again).
+      if (!routed.operation.startsWith("Get") && !routed.operation.startsWith("List")) this.stateFile?.changed();
       this.calls.push(call);
       sendJson(response, result);
     } catch (caught) {
@@ -286,6 +320,12 @@ export interface SchedulerEmulatorOptions {
   firingOffsetMs?: number;
   /** Delay before retrying a failed delivery. @default 60000 */
   retryDelayMs?: number;
+  /**
+   * A JSON file keeping the groups and schedules across restarts (see "Persistence" above): read
+   * when the emulator is constructed (missing: start empty; unreadable or corrupt: the
+   * constructor throws naming it), written after changes. Without it, state lives in memory only.
+   */
+  stateFile?: string;
   /** For ARNs only. @default "us-east-1" */
   region?: string;
   /** For ARNs only. @default "123456789012" */

@@ -14,6 +14,13 @@ export interface SqsPollerOptions {
   activity?: Activity;
   /** The queue's ARN, set on every record as Lambda does. */
   eventSourceARN?: string;
+  /**
+   * Long polling, as Lambda's event sources poll (20 s): an idle queue costs one request per
+   * loop and wait instead of one every few milliseconds. The test bed polls short (0) so it can
+   * tell when everything is idle; `ferry aws-local` runs on the wall clock and polls long.
+   * @default 0
+   */
+  waitTimeSeconds?: number;
 }
 
 /** The moment (performance.now()) anything last happened in a bed. */
@@ -33,6 +40,8 @@ export class SqsPoller {
   private readonly activity: Activity;
   private readonly emptySince: number[];
   private loops: Promise<void>[] = [];
+  /** Aborts the receives still waiting when the poller stops (a long poll would hold `stop` for up to 20 s). */
+  private readonly stopping = new AbortController();
   readonly failures: string[] = [];
 
   constructor(
@@ -58,6 +67,7 @@ export class SqsPoller {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.all(this.loops);
   }
 
@@ -103,11 +113,12 @@ export class SqsPoller {
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
-        WaitTimeSeconds: 0,
+        WaitTimeSeconds: this.options.waitTimeSeconds ?? 0,
         MessageSystemAttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId", "SentTimestamp"],
         // The older name of the same parameter: local-aws-sqs reads only this one, real SQS both.
         AttributeNames: ["ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId", "SentTimestamp"] as never,
       }),
+      { abortSignal: this.stopping.signal },
     );
     return (out.Messages ?? []).map((m) => ({
       messageId: m.MessageId as string,

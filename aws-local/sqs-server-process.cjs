@@ -3,7 +3,9 @@
 // setTimeout and Date.now, so this process installs fake timers that run at real speed and
 // jump forward when the parent says so. The parent sends { type: "advance", ms, seq } and gets
 // { type: "advanced", seq } once due timers have run, and { type: "next", seq } to learn when
-// the next message timer runs.
+// the next message timer runs. With a state file (FERRY_SQS_STATE_FILE) it also keeps the queues'
+// messages there: { type: "persist", seq } switches saving on, { type: "save", seq } saves now,
+// both answered by { type: "saved", seq, error? }.
 const FakeTimers = require("@sinonjs/fake-timers");
 
 // The parent's clock is real time plus an offset that only grows. This process keeps the same:
@@ -23,7 +25,7 @@ const catchUp = () => {
 };
 realSetInterval(catchUp, 2);
 
-const { readFileSync } = require("node:fs");
+const { readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 
 /**
@@ -37,6 +39,8 @@ const Module = require("node:module");
  * - A receive returns as soon as a scan found messages, as SQS does, instead of waiting out its
  *   40 ms window unless the batch was full; an empty short poll lasts 12 ms, scanned every 2 ms.
  *   Timing only: it keeps the bed fast, and nothing depends on those 40 ms.
+ * - State file: each queue that gets a message is registered with a getter of its message list,
+ *   and each message notes when its delay ends, so the queues can be saved and restored.
  */
 function loadPatchedSqs() {
   const path = require.resolve("local-aws-sqs");
@@ -53,6 +57,9 @@ function loadPatchedSqs() {
     'm(this,Ye,(t,e)=>(this.DeduplicationScope=="queue"?S(this,E).find(i=>i.record.attributes.MessageDeduplicationId==e):S(this,E).find(i=>i.record.attributes.MessageGroupId==t&&i.record.attributes.MessageDeduplicationId==e))||globalThis.__ferryRecall(this,t,e));',
   );
   patch('h(this,"newRecord",(t,e)=>{let i={visible:!0,record:t,delayed:!0},', 'h(this,"newRecord",(t,e)=>{globalThis.__ferryRemember(this,t);let i={visible:!0,record:t,delayed:!0},');
+  // For the state file: the queue's live message list (a getter, as purges assign a new array)
+  // and when each message's delay ends, which the library keeps only inside its timer.
+  patch("r=(isNaN(e)?this.DelaySeconds:e)*1e3;return S(this,E).push(i),", "r=(isNaN(e)?this.DelaySeconds:e)*1e3;i.delayUntil=Date.now()+r,globalThis.__ferryTrack(this,()=>S(this,E));return S(this,E).push(i),");
   const compiled = new Module(path, module);
   compiled.filename = path;
   compiled.paths = Module._nodeModulePaths(require("node:path").dirname(path));
@@ -88,7 +95,86 @@ globalThis.__ferryGroupFree = (queue, messages, candidate, taken) => {
   return !messages.some((m) => m !== candidate && !m.visible && m.record.attributes.MessageGroupId === group && !takenIds.has(m.record.MessageId));
 };
 
+/** Queues that ever got a message, by name: the queue and a getter of its live message list. */
+const tracked = new Map();
+
+/** Registers a queue as its messages arrive, so the state file can list them. */
+globalThis.__ferryTrack = (queue, messages) => {
+  if (tracked.get(queue.QueueName)?.queue !== queue) tracked.set(queue.QueueName, { queue, messages });
+};
+
 const { createSqsServer } = loadPatchedSqs();
+
+// The state file (FERRY_SQS_STATE_FILE, optional) keeps every queue's messages across restarts.
+// Nothing is written until the parent says "persist", after it re-sent the saved messages: an
+// earlier snapshot of the still empty server would overwrite them.
+const stateFile = process.env.FERRY_SQS_STATE_FILE || undefined;
+const SAVE_EVERY_MS = 200;
+let persisting = false;
+let lastMembership;
+let lastWritten;
+
+/** Is the queue still on the server (not deleted)? */
+const isLive = (queue) => !queue.service?.Queues || queue.service.Queues.includes(queue);
+
+/**
+ * Who is in each queue, cheaply: the library only appends and removes messages (a purge assigns
+ * a new list), so a list's identity, length or last id changes whenever its membership does.
+ */
+function membership() {
+  return [...tracked.values()].flatMap(({ queue, messages }) => {
+    const list = messages();
+    return [queue, list, list.length, list.at(-1)?.record.MessageId, isLive(queue)];
+  });
+}
+
+/**
+ * Every live queue's messages in order, as the parent's restore re-sends them. In-flight messages
+ * are included (they come back visible); a delayed one keeps when its delay ends (epoch ms on
+ * this server's clock), so time spent stopped counts toward it, as it would on SQS, and the
+ * snapshot does not change while a delay runs down.
+ */
+function snapshot() {
+  const queues = {};
+  for (const [name, { queue, messages }] of tracked) {
+    if (!isLive(queue)) continue;
+    const list = messages();
+    if (list.length === 0) continue;
+    queues[name] = list.map((message) => {
+      const { record } = message;
+      const saved = { body: record.MessageBody };
+      if (record.attributes.MessageGroupId !== undefined) saved.groupId = record.attributes.MessageGroupId;
+      if (record.attributes.MessageDeduplicationId !== undefined) saved.deduplicationId = record.attributes.MessageDeduplicationId;
+      if (record.MessageAttributes && Object.keys(record.MessageAttributes).length > 0) saved.attributes = record.MessageAttributes;
+      if (message.delayed && message.delayUntil !== undefined && message.delayUntil > Date.now()) saved.delayUntil = message.delayUntil;
+      return saved;
+    });
+  }
+  return JSON.stringify({ version: 1, queues });
+}
+
+/** Writes the snapshot if it changed since the last write; through a temporary file, so a kill never leaves half a file. */
+function save() {
+  if (!stateFile || !persisting) return;
+  const text = snapshot();
+  if (text === lastWritten) return;
+  writeFileSync(`${stateFile}.tmp`, text);
+  renameSync(`${stateFile}.tmp`, stateFile);
+  lastWritten = text;
+}
+
+/** The periodic save: builds no snapshot while membership is unchanged. */
+function saveIfChanged() {
+  const now = membership();
+  const same = lastMembership !== undefined && lastMembership.length === now.length && lastMembership.every((part, i) => part === now[i]);
+  if (same) return;
+  lastMembership = now;
+  try {
+    save();
+  } catch (error) {
+    console.error(`ferry: cannot save the SQS state to ${stateFile}:`, error);
+  }
+}
 
 async function main() {
   const server = await createSqsServer({ port: 0, hostname: "127.0.0.1", emulateQueueCreationLifecycle: false });
@@ -97,6 +183,19 @@ async function main() {
       offset += message.ms;
       catchUp();
       process.send({ type: "advanced", seq: message.seq });
+    }
+    if (message && (message.type === "persist" || message.type === "save")) {
+      if (message.type === "persist" && stateFile && !persisting) {
+        persisting = true;
+        realSetInterval(saveIfChanged, SAVE_EVERY_MS).unref();
+      }
+      let error;
+      try {
+        save();
+      } catch (caught) {
+        error = String(caught && caught.message ? caught.message : caught);
+      }
+      process.send({ type: "saved", seq: message.seq, error });
     }
     if (message && message.type === "next") {
       // The server's next message timer (a delay ending, a visibility timeout, a retention
@@ -110,6 +209,16 @@ async function main() {
       }
       process.send({ type: "advanced", seq: message.seq, at });
     }
+  });
+  // The parent is gone (it died, or closed without killing): save what is there and leave, rather
+  // than serve on with nobody to stop this process.
+  process.on("disconnect", () => {
+    try {
+      save();
+    } catch (error) {
+      console.error(`ferry: cannot save the SQS state to ${stateFile}:`, error);
+    }
+    process.exit(0);
   });
   process.send({ type: "ready", port: server.address().port });
 }

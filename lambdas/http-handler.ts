@@ -4,7 +4,7 @@ import { buildEngineRouter, type EngineRouterParts } from "../adapters/http/api/
 import { handleApiRequest, INTERNAL_ERROR_RESPONSE } from "../adapters/http/api/handle-api-request";
 import type { Router } from "../adapters/http/api/router";
 import { apiRequestOf, httpApiResult } from "./http-api-event";
-import { logError, type Telemetry } from "./telemetry";
+import { logError, publishMetrics, type Telemetry } from "./telemetry";
 
 /** What an HTTP API Lambda is built from. */
 export interface HttpHandlerDeps {
@@ -29,7 +29,7 @@ export function makeHttpHandler(deps: () => Promise<HttpHandlerDeps>, parts: Eng
       logError(telemetry.logger, `${request.method} ${request.path} failed`, error);
       return httpApiResult(INTERNAL_ERROR_RESPONSE);
     } finally {
-      telemetry.metrics.publishStoredMetrics();
+      publishMetrics(telemetry.metrics);
     }
   };
 }

@@ -1,7 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSEvent } from "aws-lambda";
 import type { SqsBatchResponse, SqsRecord } from "../adapters/aws/sqs/sqs-batch";
-import { METRICS, type Telemetry } from "./telemetry";
+import { METRICS, publishMetrics, type Telemetry } from "./telemetry";
 
 /** What an SQS-fed Lambda is built from: its telemetry and the consumer of its queue. */
 export interface QueueHandlerDeps {
@@ -29,7 +29,7 @@ export function makeQueueHandler(deps: () => Promise<QueueHandlerDeps>): (event:
       if (response.batchItemFailures.length > 0) telemetry.logger.warn("messages left for redelivery", { failed: response.batchItemFailures.length, of: records.length });
       return response;
     } finally {
-      telemetry.metrics.publishStoredMetrics();
+      publishMetrics(telemetry.metrics);
     }
   };
 }

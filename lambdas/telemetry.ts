@@ -34,6 +34,15 @@ export function createTelemetry(stage: string): Telemetry {
   return { logger, metrics: new Metrics({ defaultDimensions: { stage }, logger }), tracer: new Tracer() };
 }
 
+/**
+ * Writes what this invocation counted as one EMF line. An invocation that counted nothing (most
+ * api requests) writes nothing: Powertools' own `publishStoredMetrics` logs a warning then, which
+ * would put a WARN line in CloudWatch for every such request.
+ */
+export function publishMetrics(metrics: Metrics): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
+
 const FINISHED_METRIC: Partial<Record<RunRecord["status"], string>> = {
   Completed: METRICS.runsCompleted,
   Failed: METRICS.runsFailed,

@@ -40,4 +40,8 @@ process.on("message", async (message) => {
   }
 });
 
+// The host that started this environment is gone (killed, or `ferry aws-local` stopped with
+// kill -9): nothing can invoke it any more, so it must not linger.
+process.on("disconnect", () => process.exit(0));
+
 process.send({ type: "ready" });

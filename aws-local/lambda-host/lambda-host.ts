@@ -23,6 +23,10 @@ export interface LambdaHostOptions {
   timeoutSeconds: number;
   /** Memory in MB (billing: GB-seconds). */
   memoryMb: number;
+  /** Called with each line the function writes (`ferry aws-local` prints them). */
+  onLogLine?: (line: string) => void;
+  /** How many of the latest lines `logLines` keeps (a long-running host must not keep them all). @default Infinity */
+  logLimit?: number;
 }
 
 interface Pending {
@@ -49,7 +53,7 @@ export class FunctionError extends Error {
  * invocation starts a fresh environment, as Lambda would.
  */
 export class LambdaHost {
-  /** Every line the function wrote to stdout/stderr (its CloudWatch log stream). */
+  /** The lines the function wrote to stdout/stderr (its CloudWatch log stream): all of them, or the last `logLimit`. */
   readonly logLines: string[] = [];
   /** Invocations by count, and cold starts. */
   invocations = 0;
@@ -115,7 +119,13 @@ export class LambdaHost {
       execArgv: ["--require", BED_TIME_PRELOAD, "--enable-source-maps"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on("line", (line) => this.logLines.push(line));
+    const limit = options.logLimit ?? Infinity;
+    const onLine = (line: string) => {
+      this.logLines.push(line);
+      if (this.logLines.length > limit) this.logLines.splice(0, this.logLines.length - limit);
+      options.onLogLine?.(line);
+    };
+    for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on("line", onLine);
     child.on("message", (message: { type: string; seq?: number; ok?: boolean; value?: unknown; error?: { name?: string; message?: string; stack?: string } }) => {
       if (message.type !== "result") return;
       const pending = this.pending.get(message.seq as number);

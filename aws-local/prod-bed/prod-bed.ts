@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
@@ -12,7 +12,7 @@ import { advanceBed } from "../bed-advance";
 import { BedClock } from "../bed-clock";
 import { startDynalite, type DynaliteBed } from "../dynalite-bed";
 import { EventBridgeEmulator } from "../eventbridge-emulator";
-import { HttpApiEmulator } from "../http-api-emulator";
+import { HttpApiEmulator, type HttpApiEmulatorOptions } from "../http-api-emulator";
 import { LambdaHost } from "../lambda-host/lambda-host";
 import { S3RVER_CREDENTIALS, startS3 } from "../s3-bed";
 import { SchedulerEmulator } from "../scheduler-emulator";
@@ -38,6 +38,35 @@ export interface ProdBedFaults {
   crashNext?: EngineFunction;
 }
 
+/** How a stack stands on the bed: the tests' jumpable bed, or `ferry aws-local`'s long-running one. */
+export interface ProdBedOptions {
+  /** The clock's start (epoch ms). @default now */
+  start?: number;
+  /** The HTTP API's port. @default a free port */
+  port?: number;
+  /** The HTTP API's address. @default "127.0.0.1" */
+  host?: string;
+  /**
+   * Keep state in this directory across restarts: DynamoDB (LevelDB files), S3 objects, the
+   * queues' messages and the schedules (snapshots written within a fraction of a second and on
+   * `close`), and the generated keys. @default everything in memory or temporary files
+   */
+  dataDir?: string;
+  /**
+   * Time only passes on its own (`ferry aws-local`): schedules fire from a one-second poll and
+   * the event sources poll long, as Lambda's do, instead of waiting for `advance`. @default false
+   */
+  wallClock?: boolean;
+  /** The signing key's hex (the secret's `key`), instead of a generated (or kept) one. */
+  signingKey?: string;
+  /** The event key, instead of a generated (or kept) one. */
+  eventKey?: string;
+  /** Called with each log line of an engine function (its CloudWatch log stream); the bed then keeps only each function's last 200 lines. */
+  onLogLine?: (fn: EngineFunction, line: string) => void;
+  /** What stands in front of the HTTP API on this machine, given the deployment's keys. */
+  front?: (keys: { signingKey: string; eventKey: string }) => HttpApiEmulatorOptions["front"];
+}
+
 /** The production topology of a synthesized stack, standing offline. */
 export interface ProdBed {
   clock: BedClock;
@@ -56,6 +85,8 @@ export interface ProdBed {
   secrets: SecretsManagerEmulator;
   /** Every queue's URL, by logical id. */
   queueUrls: Record<string, string>;
+  /** Messages put back on the queues from the data directory's last snapshot. */
+  restoredMessages: number;
   /** Messages waiting in each dead-letter queue, by logical id. */
   deadLetters(): Promise<Record<string, number>>;
   /** Jumps the clock by `ms`, delivering everything that falls due on the way, and waits until nothing moves. */
@@ -78,13 +109,15 @@ export interface ProdBed {
  * pollers; its HTTP API routes on one loopback port. A request to any service passes a counting
  * proxy. Time is the bed's jumpable clock, shared by every process.
  */
-export async function startProdBed(stack: SynthesizedStack, options: { start?: number; port?: number } = {}): Promise<ProdBed> {
+export async function startProdBed(stack: SynthesizedStack, options: ProdBedOptions = {}): Promise<ProdBed> {
   const clock = new BedClock(options.start);
   const counter = new RequestCounter();
   const faults: { duplicates: boolean; crashNext?: EngineFunction } = { duplicates: false };
-  const dynamo = await startDynalite();
-  const s3 = await startS3();
-  const sqs = await startSqsServer(clock.now());
+  const kept = (name: string) => (options.dataDir === undefined ? undefined : join(options.dataDir, name));
+  if (options.dataDir !== undefined) mkdirSync(join(options.dataDir, "s3"), { recursive: true });
+  const dynamo = await startDynalite({ path: kept("dynamodb") });
+  const s3 = await startS3({ directory: kept("s3") });
+  const sqs = await startSqsServer(clock.now(), { stateFile: kept("sqs.json") });
   const eventbridge = await EventBridgeEmulator.start();
   const secrets = await SecretsManagerEmulator.start();
   const scheduler = new SchedulerEmulator({
@@ -93,8 +126,10 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
     // background poll could fire in the middle of a jump: its message would reach an SQS server
     // still days behind, stamped with the old time, and the server's own catch-up would then run
     // the message's 4-day retention timer in the same tick and delete it (a lost timer).
-    pollMs: 0,
+    // On the wall clock nothing jumps, and a poll fires what falls due, as Scheduler does.
+    pollMs: options.wallClock ? 1000 : 0,
     firingOffsetMs: 59_000,
+    stateFile: kept("schedules.json"),
     deliver: async (target) => {
       for (let copy = faults.duplicates ? 2 : 1; copy > 0; copy--) {
         await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target.Arn), MessageBody: target.Input ?? "" }));
@@ -156,6 +191,7 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
     const dlq = queueIds.find((other) => physical.get(other)?.attributes.Arn === target);
     if (dlq) deadLetterIds.push(dlq);
   }
+  const restoredMessages = options.dataDir === undefined ? 0 : await sqs.restore();
   // Events, timers and secrets.
   const eventClient = new EventBridgeClient(awsClientConfig({ region: BED_REGION, endpoint: eventbridge.endpoint, credentials: S3RVER_CREDENTIALS }));
   for (const id of resourcesOfType(stack, "AWS::Events::EventBus")) {
@@ -167,18 +203,26 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
   const schedulerClient = new SchedulerClient(awsClientConfig({ region: BED_REGION, endpoint: schedulerEndpoint, credentials: S3RVER_CREDENTIALS }));
   for (const id of resourcesOfType(stack, "AWS::Scheduler::ScheduleGroup")) {
     const name = resolveString(props(id).Name, lookup);
-    await schedulerClient.send(new CreateScheduleGroupCommand({ Name: name }));
+    await schedulerClient.send(new CreateScheduleGroupCommand({ Name: name })).catch((error: Error) => {
+      // Kept from the last start (a data directory).
+      if (error.name !== "ConflictException") throw error;
+    });
     physical.set(id, { ref: name, attributes: { Arn: arn("scheduler", `schedule-group/${name}`) } });
   }
   schedulerClient.destroy();
   for (const id of resourcesOfType(stack, "AWS::IAM::Role")) physical.set(id, { ref: id, attributes: { Arn: arn("iam", `role/${id}`).replace(`:${BED_REGION}:`, "::") } });
   const secretValues = new Map<string, string>();
+  const keptSecrets = readKeptSecrets(kept("secrets.json"));
   for (const id of resourcesOfType(stack, "AWS::SecretsManager::Secret")) {
-    const value = generatedSecret(props(id));
+    const given = id.includes("SigningKey") ? options.signingKey : id.includes("EventKey") ? options.eventKey : undefined;
+    const value = given !== undefined ? JSON.stringify({ key: given }) : (keptSecrets[id] ?? generatedSecret(props(id)));
+    keptSecrets[id] = value;
     const secretArn = secrets.createSecret(id, value);
     secretValues.set(id, value);
     physical.set(id, { ref: secretArn, attributes: {} });
   }
+  const secretsFile = kept("secrets.json");
+  if (secretsFile !== undefined) writeFileSync(secretsFile, JSON.stringify(keptSecrets, null, 2), { mode: 0o600 });
   // Functions: each from its bundle, in its own process, with the template's environment.
   const runtimeModules = runtimeModulesDirectory();
   const functions = {} as Record<EngineFunction, LambdaHost>;
@@ -204,11 +248,14 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
         FERRY_S3_FORCE_PATH_STYLE: "true",
         // The bed is not Lambda: no X-Ray daemon to send traces to.
         POWERTOOLS_TRACE_ENABLED: "false",
+        // Lambda runs the bundles on nodejs22.x; the SDK's warning is about this machine's Node.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       },
       clock,
       nodePath: runtimeModules.path,
       timeoutSeconds: Number(p.Timeout ?? 3),
       memoryMb: Number(p.MemorySize ?? 128),
+      ...(options.onLogLine ? { onLogLine: (line: string) => options.onLogLine?.(name, line), logLimit: 200 } : {}),
     });
     functions[name] = host;
     functionsById.set(id, host);
@@ -257,7 +304,12 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
       // Without ReportBatchItemFailures Lambda ignores the answer: a returned batch succeeded.
       return { batchItemFailures: reportsFailures ? (answer?.batchItemFailures ?? []) : [] };
     };
-    return new SqsPoller(sqs.client, sqs.urlOfArn(queueArn), consume, { activity, eventSourceARN: queueArn, batchSize: Number(p.BatchSize ?? 10) });
+    return new SqsPoller(sqs.client, sqs.urlOfArn(queueArn), consume, {
+      activity,
+      eventSourceARN: queueArn,
+      batchSize: Number(p.BatchSize ?? 10),
+      waitTimeSeconds: options.wallClock ? 20 : 0,
+    });
   });
   for (const poller of pollers) poller.start();
   // The HTTP API's routes, each to its integration's function.
@@ -275,16 +327,19 @@ export async function startProdBed(stack: SynthesizedStack, options: { start?: n
       },
     };
   });
-  const httpApi = new HttpApiEmulator({ routes, port: options.port });
-  const { url: apiUrl } = await httpApi.start();
-
   const keyOf = (id: string | undefined) => (JSON.parse(secretValues.get(id ?? "") ?? "{}") as { key?: string }).key ?? fail("no generated key");
   const secretIds = [...secretValues.keys()];
+  const signingKey = `signkey-prod-${keyOf(secretIds.find((id) => id.includes("SigningKey")))}`;
+  const eventKey = keyOf(secretIds.find((id) => id.includes("EventKey")));
+  const httpApi = new HttpApiEmulator({ routes, port: options.port, host: options.host, front: options.front?.({ signingKey, eventKey }) });
+  const { url: apiUrl } = await httpApi.start();
+
   return {
     clock,
     apiUrl,
-    signingKey: `signkey-prod-${keyOf(secretIds.find((id) => id.includes("SigningKey")))}`,
-    eventKey: keyOf(secretIds.find((id) => id.includes("EventKey"))),
+    signingKey,
+    eventKey,
+    restoredMessages,
     functions,
     counter,
     sqs,
@@ -337,9 +392,24 @@ function lambdaSqsRecord(record: SqsRecord, queueArn: string): Record<string, un
   };
 }
 
+/** The secret values kept in a data directory by logical id (none without one, or on a first start). */
+function readKeptSecrets(file: string | undefined): Record<string, string> {
+  if (file === undefined || !existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  } catch (error) {
+    throw new Error(`${file} is not the JSON ferry aws-local wrote (${(error as Error).message}); remove it to generate new keys`);
+  }
+}
+
 async function createTable(dynamo: DynaliteBed, input: CreateTableCommandInput): Promise<void> {
   const { TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } = input;
-  await dynamo.client.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode }));
+  try {
+    await dynamo.client.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode }));
+  } catch (error) {
+    // Kept from the last start (a data directory): its items are the state to go on from.
+    if ((error as Error).name !== "ResourceInUseException") throw error;
+  }
   while ((await dynamo.client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus !== "ACTIVE") await new Promise((r) => setTimeout(r, 5));
 }
 

@@ -23,6 +23,24 @@ export class ScheduleStore {
     this.groups.set("default", { name: "default", arn: `${arnPrefix}:schedule-group/default`, createdAt: now });
   }
 
+  /** What a restart must keep (see persistence.ts): the live objects, in creation order, not copies. */
+  state(): StoreState {
+    return { groups: [...this.groups.values()], schedules: [...this.schedules.values()], sequence: this.sequence };
+  }
+
+  /**
+   * Replaces the groups, schedules and sequence with a saved state, before the first request.
+   * Delete tokens are not part of it: they only serve an SDK retrying a delete seconds later,
+   * and every SDK delete carries one, so keeping them would grow the state file forever.
+   */
+  restore(state: StoreState): void {
+    this.groups.clear();
+    for (const group of state.groups) this.groups.set(group.name, group);
+    this.schedules.clear();
+    for (const schedule of state.schedules) this.schedules.set(key(schedule.group, schedule.name), schedule);
+    this.sequence = state.sequence;
+  }
+
   /** The first point after `point`, within EndDate (none for `at()`). */
   following(schedule: StoredSchedule, point: number): number | undefined {
     if (schedule.definition.parsed.kind === "at") return undefined;
@@ -179,6 +197,14 @@ export interface StoredSchedule {
   anchor: number;
   next: number | undefined;
   createToken?: string;
+}
+
+/** The groups, schedules (in creation order) and sequence counter: what the state file holds. */
+export interface StoreState {
+  groups: StoredGroup[];
+  schedules: StoredSchedule[];
+  /** The last `seq` handed out. */
+  sequence: number;
 }
 
 /** A schedule group as stored. */

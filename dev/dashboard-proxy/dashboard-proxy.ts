@@ -6,7 +6,7 @@ import { Router, type ApiResponse } from "../../adapters/http/api/router";
 import { hashSigningKey } from "../../adapters/http/signing";
 import { addDashboardRoutes } from "../dashboard/dashboard-routes";
 import { clientGone, readBody, sendResponse } from "../server/node-http";
-import { guardSite } from "../server/site-guard";
+import { guardSite } from "../../adapters/http/site-guard";
 import type { DashboardOptions } from "./dashboard-options";
 
 /** Longer than the API's longest long poll (25 s), so a held `GET /v1/live` is not cut short. */

@@ -6,7 +6,7 @@ import type { ApiResponse, Router } from "../../adapters/http/api/router";
 import type { DevContext } from "./dev-context";
 import { addDevRoutes } from "./routes/dev-routes";
 import { clientGone, readBody, sendResponse } from "./node-http";
-import { guardSite, type SitePolicy } from "./site-guard";
+import { guardSite, type SitePolicy } from "../../adapters/http/site-guard";
 
 /** Largest request body read (5,000 events of a few KB, or one large registration). */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;

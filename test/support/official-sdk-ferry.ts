@@ -24,7 +24,7 @@ export type OfficialClient = Inngest<{ id: "app"; isDev: true; baseUrl: string; 
  * it would have created makes it run as it does in plain Node. The key and shape are the SDK's
  * (components/execution/als.js); if they change, the SDK falls back as before.
  */
-function provideAsyncContext(): void {
+export function provideAsyncContext(): void {
   const key = Symbol.for("inngest:als");
   const global = globalThis as Record<symbol, unknown>;
   if (global[key]) return;

@@ -1,8 +1,8 @@
 import { isIP } from "node:net";
-import { HttpError } from "../../adapters/http/api/http-errors";
+import { HttpError } from "./api/http-errors";
 
 /**
- * Which names the dev server answers to besides its built-in ones. A web page the developer
+ * Which names a local server (`ferry dev`, `ferry aws-local`) answers to besides its built-in ones. A web page the developer
  * visits must not reach the API at 127.0.0.1:8288, so requests are checked the way Vite,
  * webpack-dev-server and Next.js check their dev servers.
  */
@@ -27,7 +27,7 @@ export function guardSite(method: string, headers: GuardHeaders, policy: SitePol
   }
   const origin = one(headers.origin);
   if (origin !== undefined && !sameOrigin(origin, host)) {
-    throw new HttpError(403, `cross-origin request from ${JSON.stringify(origin)} refused; the dev server's API is for its own page and for clients without an Origin`);
+    throw new HttpError(403, `cross-origin request from ${JSON.stringify(origin)} refused; the local API is for its own page and for clients without an Origin`);
   }
   const site = one(headers["sec-fetch-site"]);
   if (site !== undefined && site !== "same-origin" && site !== "none" && !readOnlyNavigation(method, headers)) {

@@ -1,4 +1,4 @@
-import { HttpError } from "../../adapters/http/api/http-errors";
+import { HttpError } from "./api/http-errors";
 import { guardSite, hostAllowed, type GuardHeaders } from "./site-guard";
 
 const policy = { allowedHosts: ["127.0.0.1", "ferry"] };

@@ -1,0 +1,47 @@
+import { awsLocalUsage, parseAwsLocalOptions } from "./aws-local-options";
+import { startAwsLocal } from "./start-aws-local";
+
+/**
+ * `ferry aws-local`: the production topology offline until Ctrl-C (or SIGTERM), then a clean
+ * stop: batches in flight finish, and the queues and schedules are saved to the data directory.
+ */
+export async function awsLocalMain(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(awsLocalUsage);
+    return;
+  }
+  let options;
+  try {
+    options = parseAwsLocalOptions(argv);
+  } catch (error) {
+    process.stderr.write(`ferry aws-local: ${(error as Error).message}\n\n${awsLocalUsage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const local = await startAwsLocal(options, print);
+  const url = local.url.replace(/\/$/, "");
+  const devMode = options.signingKeyHex === undefined;
+  print(`\nFerry on the offline AWS topology at ${url}`);
+  print(`  events      POST ${url}/e/${options.eventKey === undefined ? "<any key>" : "<event key>"}`);
+  print(`  apps        INNGEST_BASE_URL=${url}${devMode ? " INNGEST_DEV=1 (dev mode: no signing key needed)" : " INNGEST_SIGNING_KEY=<your signing key>"}`);
+  print(`  REST API    ${url}/v1/runs${devMode ? "" : " (Authorization: Bearer <hashed signing key>)"}`);
+  print(`  dashboard   npx ferry dashboard --api ${url}${devMode ? "" : " --signing-key <your signing key>"}`);
+  print(`  data        ${options.dir === undefined ? "in memory (gone on exit)" : `${options.dir} (${local.bed.restoredMessages} queued messages restored)`}`);
+  print("");
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130); // a second Ctrl-C does not wait
+    stopping = true;
+    print(`\n${signal}: stopping (press Ctrl-C again to force)`);
+    local.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hashSigningKey } from "../../adapters/http/signing";
+import { synthesize } from "../prod-bed/cloud-assembly";
+import { startProdBed, type ProdBed } from "../prod-bed/prod-bed";
+import { awsLocalFront } from "./aws-local-front";
+import type { AwsLocalOptions } from "./aws-local-options";
+import { formatLogLine } from "./log-line";
+
+/** A running `ferry aws-local`. */
+export interface AwsLocal {
+  /** The HTTP API's base URL, ending with `/` (what `INNGEST_BASE_URL` points at). */
+  url: string;
+  /** `signkey-prod-<hex>`: the key apps sign with when not in dev mode. */
+  signingKey: string;
+  eventKey: string;
+  bed: ProdBed;
+  /** Stops taking requests, lets the functions' batches in flight finish, saves the queues and schedules, stops every server. */
+  close(): Promise<void>;
+}
+
+/** The stage the local stack is synthesized with: the bus is `ferry-local`, the stack `Ferry-local`. */
+const STAGE = "local";
+
+/**
+ * Starts the production topology offline for `ferry aws-local`: synthesizes the stack as
+ * `cdk synth` does (bundles included), stands it on the offline servers and emulators on the
+ * wall clock, in `options.dir` or in memory, with the local front (dev mode, cross-site guard),
+ * and syncs the apps of `-u`. `print` gets the functions' log lines and progress messages.
+ */
+export async function startAwsLocal(options: AwsLocalOptions, print: (line: string) => void): Promise<AwsLocal> {
+  if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
+  const assembly = options.dir !== undefined ? join(options.dir, "cdk.out") : mkdtempSync(join(tmpdir(), "ferry-aws-local-"));
+  print("synthesizing the stack with the CDK (bundles included; about 10 s)...");
+  const stack = await synthesize(assembly, STAGE);
+  const bed = await startProdBed(stack, {
+    port: options.port,
+    host: options.host,
+    dataDir: options.dir,
+    wallClock: true,
+    signingKey: options.signingKeyHex,
+    eventKey: options.eventKey,
+    onLogLine: (fn, line) => {
+      const text = formatLogLine(fn, line, { quiet: options.quiet });
+      if (text !== undefined) print(text);
+    },
+    front: (keys) =>
+      awsLocalFront({ ...keys, devMode: options.signingKeyHex === undefined, anyEventKey: options.eventKey === undefined, allowedHosts: [options.host, ...options.allowedHosts] }),
+  });
+  const local: AwsLocal = {
+    url: bed.apiUrl,
+    signingKey: bed.signingKey,
+    eventKey: bed.eventKey,
+    bed,
+    close: async () => {
+      await bed.close();
+      if (options.dir === undefined) rmSync(assembly, { recursive: true, force: true });
+    },
+  };
+  for (const url of options.urls) {
+    void syncApp(local, url).then((problem) => print(problem === undefined ? `synced ${url}` : `could not sync ${url}: ${problem}`));
+  }
+  return local;
+}
+
+/**
+ * Asks the api function to sync an app (`POST /v1/apps/sync`), as the dashboard's "Sync now"
+ * does, for up to 30 s while the app may still be starting. Resolves with what went wrong, if anything.
+ */
+async function syncApp(local: AwsLocal, url: string): Promise<string | undefined> {
+  let problem = "";
+  for (let attempt = 0; attempt < 60; attempt++) {
+    try {
+      const response = await fetch(`${local.url}v1/apps/sync`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${hashSigningKey(local.signingKey)}`, "content-type": "application/json" },
+        body: JSON.stringify({ url }),
+      });
+      if (response.ok) return undefined;
+      problem = `${response.status} ${(await response.text()).slice(0, 300)}`;
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return problem;
+}

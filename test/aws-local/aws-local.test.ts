@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ferry } from "@ferry/sdk";
+import { serve as serveFerry } from "@ferry/sdk/node";
+import { Inngest } from "inngest";
+import { serve } from "inngest/node";
+import { hashSigningKey } from "../../adapters/http/signing";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { FerryApi, type RunView } from "../support/ferry-api";
+import { provideAsyncContext } from "../support/official-sdk-ferry";
+import { startAwsLocalProcess, type AwsLocalProcess } from "./aws-local-process";
+
+jest.setTimeout(180_000);
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+/** The run's phase as the REST API reports it (sleeping, waiting, completed, ...). */
+async function phaseOf(api: FerryApi, runId: string): Promise<string> {
+  return (await api.request<{ data: { phase: string } }>("GET", `/v1/runs/${runId}`)).body.data.phase;
+}
+
+async function onlyRunOf(api: FerryApi, eventId: string): Promise<RunView> {
+  return api.until(`a run of ${eventId}`, async () => (await api.runsOf(eventId))[0]);
+}
+
+/**
+ * `ferry aws-local` as a user runs it: the real command (cdk synth, the bundles, the offline
+ * servers and emulators on the wall clock), an app on loopback pointed at it as at a deployment.
+ */
+describe("ferry aws-local", () => {
+  const apps: AppServer[] = [];
+  const processes: AwsLocalProcess[] = [];
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "ferry-aws-local-"));
+  });
+  afterAll(async () => {
+    for (const each of processes) await each.stop("SIGKILL");
+    for (const app of apps) await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("in dev mode runs an official-SDK app, and a kill -9 mid-sleep and mid-wait loses nothing (--dir)", async () => {
+    const first = await startAwsLocalProcess(["--dir", dir, "--quiet"]);
+    processes.push(first);
+    provideAsyncContext();
+    const inngest = new Inngest({ id: "local-app", isDev: true, baseUrl: first.url, logger: quiet });
+    const sleeper = inngest.createFunction({ id: "sleeper", triggers: [{ event: "local/sleep" }] }, async ({ step }) => {
+      const before = await step.run("before", () => "a");
+      await step.sleep("nap", "4s");
+      return `${before}-${await step.run("after", () => "b")}`;
+    });
+    const waiter = inngest.createFunction({ id: "waiter", triggers: [{ event: "local/order" }] }, async ({ step }) => {
+      const approval = await step.waitForEvent("approval", { event: "local/approve", timeout: "1h", if: "async.data.order == event.data.order" });
+      return approval ? `approved ${String(approval.data.order)} by ${String(approval.data.by)}` : "timed out";
+    });
+    const app = await startAppServer(serve({ client: inngest, functions: [sleeper, waiter] }));
+    apps.push(app);
+
+    // Dev mode: no signing key anywhere, any event key, as with ferry dev.
+    const api = new FerryApi(first.url);
+    expect((await api.request("POST", "/v1/apps/sync", { url: app.serveUrl })).status).toBe(200);
+    const [sleepId, orderId] = await api.send([
+      { name: "local/sleep", data: {} },
+      { name: "local/order", data: { order: 7 } },
+    ]);
+    const sleeping = await onlyRunOf(api, sleepId as string);
+    const waiting = await onlyRunOf(api, orderId as string);
+    await api.until("the sleeper asleep", async () => ((await phaseOf(api, sleeping.run_id)) === "sleeping" ? true : undefined), 30_000);
+    await api.until("the waiter waiting", async () => ((await phaseOf(api, waiting.run_id)) === "waiting" ? true : undefined), 30_000);
+    // The sleep's timer is a delayed message on the delay queue; the queues are saved within 200 ms.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await first.stop("SIGKILL");
+
+    const second = await first.restart();
+    processes.push(second);
+    expect(second.output()).toMatch(/\(([1-9]\d*) queued messages restored\)/);
+    const run = await api.finishedRunOf(sleepId as string, undefined, 60_000);
+    expect(run).toMatchObject({ status: "Completed", output: "a-b" });
+    expect(await phaseOf(api, waiting.run_id)).toBe("waiting");
+    await api.send({ name: "local/approve", data: { order: 7, by: "ada" } });
+    expect(await api.finishedRunOf(orderId as string, undefined, 30_000)).toMatchObject({ status: "Completed", output: "approved 7 by ada" });
+    await second.stop("SIGTERM");
+  });
+
+  it("with --signing-key and --event-key refuses what lacks them, and runs our SDK's signed app", async () => {
+    const signingKey = `signkey-prod-${"5a".repeat(32)}`;
+    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1"]);
+    processes.push(local);
+    const bearer = { authorization: `Bearer ${hashSigningKey(signingKey)}`, "content-type": "application/json" };
+
+    expect((await fetch(`${local.url}/v1/runs`)).status).toBe(401);
+    expect((await fetch(`${local.url}/e/other-key`, { method: "POST", body: JSON.stringify({ name: "signed/hello", data: {} }) })).status).toBe(401);
+    const crossSite = await fetch(`${local.url}/v1/runs`, { headers: { ...bearer, origin: "http://evil.example" } });
+    expect(crossSite.status).toBe(403);
+
+    const ferry = new Ferry({ id: "signed", isDev: false, baseUrl: local.url, signingKey, eventKey: "k1", env: {} });
+    const greet = ferry.createFunction({ id: "greet" }, { event: "signed/hello" }, async ({ event, step }) => step.run("greet", () => `hello ${String(event.data.name)}`));
+    const app = await startAppServer(serveFerry({ client: ferry, functions: [greet] }));
+    apps.push(app);
+    const sync = await fetch(`${local.url}/v1/apps/sync`, { method: "POST", headers: bearer, body: JSON.stringify({ url: app.serveUrl }) });
+    expect(sync.status).toBe(200);
+    const { ids } = await ferry.send({ name: "signed/hello", data: { name: "ada" } });
+    const runs = async () => (await (await fetch(`${local.url}/v1/events/${ids[0]}/runs`, { headers: bearer })).json()) as { data: RunView[] };
+    const api = new FerryApi(local.url);
+    const done = await api.until("the signed run to finish", async () => (await runs()).data.find((run) => run.status !== "Running"), 30_000);
+    expect(done).toMatchObject({ status: "Completed", output: "hello ada" });
+    await local.stop("SIGTERM");
+  });
+});
