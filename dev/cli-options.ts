@@ -46,6 +46,7 @@ export const usage = `Usage: ferry dev [options]
   --quiet               log only retries, failures and problems
 
 Also: ferry dashboard --api <url>   the dashboard of a deployment (ferry dashboard --help)
+      ferry aws-local                the production topology offline (ferry aws-local --help)
 `;
 
 /** Parses `ferry dev` arguments; throws with a readable message on bad input. */

@@ -72,6 +72,8 @@ export interface ProdBed {
   clock: BedClock;
   /** The HTTP API's URL (ends with `/`): the event API is `<url>e/<key>`, the REST API `<url>v1/...`. */
   apiUrl: string;
+  /** Each function URL the stack declares (ends with `/`), by the function it invokes. */
+  functionUrls: Partial<Record<EngineFunction, string>>;
   /** The generated secrets' keys: `signkey-prod-<hex>` and the event key. */
   signingKey: string;
   eventKey: string;
@@ -331,12 +333,33 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   const secretIds = [...secretValues.keys()];
   const signingKey = `signkey-prod-${keyOf(secretIds.find((id) => id.includes("SigningKey")))}`;
   const eventKey = keyOf(secretIds.find((id) => id.includes("EventKey")));
-  const httpApi = new HttpApiEmulator({ routes, port: options.port, host: options.host, front: options.front?.({ signingKey, eventKey }) });
+  const front = options.front?.({ signingKey, eventKey });
+  const httpApi = new HttpApiEmulator({ routes, port: options.port, host: options.host, front });
   const { url: apiUrl } = await httpApi.start();
+  // Function URLs: a front of their own per function, one catch-all route, the same payload
+  // format 2.0; billed as the invocation alone (no API Gateway request), and as slow as the
+  // function's own timeout allows.
+  const functionUrls: Partial<Record<EngineFunction, string>> = {};
+  const urlFronts: HttpApiEmulator[] = [];
+  for (const id of resourcesOfType(stack, "AWS::Lambda::Url")) {
+    const functionArn = resolveString(props(id).TargetFunctionArn, lookup);
+    const [fnId, host] = [...functionsById.entries()].find(([each]) => functionArn.endsWith(`:function:${each}`)) ?? fail(`function URL ${id} targets no known function`);
+    const invoke = async (event: APIGatewayProxyEventV2) => {
+      counter.count("Lambda.Invoke");
+      return host.invoke<object>(event);
+    };
+    const urlFront = new HttpApiEmulator({ routes: [{ route: "$default", invoke }], host: options.host, front, integrationTimeoutMs: Number(props(fnId).Timeout ?? 3) * 1000 });
+    urlFronts.push(urlFront);
+    const { url } = await urlFront.start();
+    const name = ENGINE_FUNCTIONS.find((each) => functions[each] === host);
+    if (name) functionUrls[name] = url;
+    physical.set(id, { ref: url, attributes: { FunctionUrl: url, FunctionArn: functionArn } });
+  }
 
   return {
     clock,
     apiUrl,
+    functionUrls,
     signingKey,
     eventKey,
     restoredMessages,
@@ -366,6 +389,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     close: async () => {
       await Promise.all(pollers.map((p) => p.stop()));
       await httpApi.close();
+      await Promise.all(urlFronts.map((each) => each.close()));
       await Promise.all(Object.values(functions).map((host) => host.close()));
       await counter.close();
       await scheduler.close();

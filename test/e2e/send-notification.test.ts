@@ -18,6 +18,8 @@ const flowControl = {
   debounce: { period: "5s" as const, key: "event.data.userId" },
 };
 
+const ACCOUNT_LIMIT = concurrency[0].limit;
+
 /** What the step bodies observed: executions in flight per account, and who was notified. */
 class Observed {
   inFlight = new Map<string, number>();
@@ -28,8 +30,12 @@ class Observed {
     const now = (this.inFlight.get(data.accountId) ?? 0) + 1;
     this.inFlight.set(data.accountId, now);
     this.peak.set(data.accountId, Math.max(this.peak.get(data.accountId) ?? 0, now));
-    // Real time, long enough that executions overlap even when a loaded machine dispatches slowly.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Held until the account's limit is in flight (or 3 s passed), so executions the engine lets
+    // overlap do overlap however slowly a loaded machine dispatches them; a fixed pause could
+    // end before the fifth arrived. With a limit that were not enforced, more would gather.
+    const until = Date.now() + 3_000;
+    while ((this.inFlight.get(data.accountId) ?? 0) < ACCOUNT_LIMIT && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     this.inFlight.set(data.accountId, (this.inFlight.get(data.accountId) ?? 1) - 1);
     this.sent.push({ userId: data.userId, seq: data.seq });
     return { sentTo: data.userId, seq: data.seq };
@@ -103,7 +109,7 @@ describe.each(Object.keys(apps))("send-notification under a burst of 200 events 
     // At most 5 executing per account at once, and the limit was actually reached.
     for (const account of ["acct0", "acct1"]) {
       // Ten users per account become due at the same moment, so the limit is reached exactly.
-      expect(observed.peak.get(account)).toBe(5);
+      expect(observed.peak.get(account)).toBe(ACCOUNT_LIMIT);
     }
 
     // Every event has exactly one outcome: a run, a debounce-superseded skip, or a rate-limit skip.
