@@ -52,11 +52,21 @@ export interface FerryEngineProps {
   /**
    * Let SDKs run many steps in one call and report each finished step to the REST API's
    * checkpoint endpoint (on the api Lambda), instead of one executor call per step. Turn it off
-   * when your apps cannot reach the REST API URL (`INNGEST_BASE_URL`): each report would be
+   * when your apps cannot reach the api Lambda (`INNGEST_API_BASE_URL`): each report would be
    * retried before the SDK falls back. See docs/operations.md, "Cost".
    * @default true
    */
   readonly checkpointing?: boolean;
+  /**
+   * Give the api Lambda a function URL (the stack's `SdkApiUrl` output) for apps' SDKs:
+   * registration and checkpoints, one request per step, without the HTTP API's charge of $1.00
+   * per 1M requests and outside `apiThrottle`. Apps point `INNGEST_API_BASE_URL` at it and keep
+   * `INNGEST_BASE_URL` on the HTTP API for events. Turn it off where function URLs with auth
+   * type NONE are not allowed (an SCP); apps then use the HTTP API for everything. The api
+   * Lambda checks the signing key on every route either way. See docs/operations.md, "Cost".
+   * @default true
+   */
+  readonly sdkFunctionUrl?: boolean;
   /**
    * Topic every alarm notifies (on alarm and back to OK).
    * @default - alarms only change state
@@ -103,8 +113,9 @@ export interface FerryEngineProps {
    */
   readonly queueAgeThresholdSeconds?: number;
   /**
-   * Throttling of the HTTP API (event and REST API share the stage). With `checkpointing`, every
-   * step an SDK reports is one request, so this also caps steps per second.
+   * Throttling of the HTTP API (event and REST API share the stage). With `checkpointing` and
+   * without `sdkFunctionUrl`, every step an SDK reports is one request, so this also caps steps
+   * per second.
    * @default { rateLimit: 1000, burstLimit: 2000 }
    */
   readonly apiThrottle?: ApiThrottle;
@@ -131,6 +142,7 @@ export function resolveEngineProps(props: FerryEngineProps = {}): ResolvedEngine
     payloadRetentionDays: props.payloadRetentionDays ?? 30,
     payloadThresholdBytes: props.payloadThresholdBytes ?? 65536,
     checkpointing: props.checkpointing ?? true,
+    sdkFunctionUrl: props.sdkFunctionUrl ?? true,
     executorTimeout: props.executorTimeout ?? Duration.minutes(5),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     deletionProtection: props.deletionProtection ?? true,

@@ -10,6 +10,7 @@ import { FerryFunctions } from "./ferry-functions";
 import { FerryHttpApi } from "./ferry-http-api";
 import { FerryMonitoring } from "./ferry-monitoring";
 import { FerryQueues } from "./ferry-queues";
+import { FerrySdkUrl } from "./ferry-sdk-url";
 import { FerrySecrets } from "./ferry-secrets";
 import { FerryState } from "./ferry-state";
 import { FerryTimers } from "./ferry-timers";
@@ -30,6 +31,11 @@ export class FerryEngine extends Construct {
   readonly eventApiUrl: string;
   /** Base URL of the REST API (the same HTTP API as events). */
   readonly restApiUrl: string;
+  /**
+   * Base URL apps' SDKs register and report checkpoints at (`INNGEST_API_BASE_URL`): the api
+   * Lambda's function URL, or the REST API's URL with `sdkFunctionUrl: false`.
+   */
+  readonly sdkApiUrl: string;
   /** The signing key secret, `{"key": "<64 hex>"}`. */
   readonly signingKeySecret: secretsmanager.ISecret;
   /** The event key secret, `{"key": "<64 hex>"}`. */
@@ -80,6 +86,7 @@ export class FerryEngine extends Construct {
 
     this.eventApiUrl = http.url;
     this.restApiUrl = http.url;
+    this.sdkApiUrl = p.sdkFunctionUrl ? new FerrySdkUrl(this, "SdkUrl", { api: functions.api }).url : http.url;
     this.signingKeySecret = secrets.signingKey;
     this.eventKeySecret = secrets.eventKey;
     this.table = state.table;

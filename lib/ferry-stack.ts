@@ -42,7 +42,8 @@ export class FerryStack extends Stack {
       value: `${this.engine.eventApiUrl}e/`,
       description: "Event API: POST <EventApiUrl><event key>",
     });
-    new CfnOutput(this, "RestApiUrl", { value: this.engine.restApiUrl, description: "Base URL of Ferry's API (apps register and call back here)" });
+    new CfnOutput(this, "RestApiUrl", { value: this.engine.restApiUrl, description: "Base URL of Ferry's HTTP API: events (INNGEST_BASE_URL) and the REST API" });
+    new CfnOutput(this, "SdkApiUrl", { value: this.engine.sdkApiUrl, description: "Where apps register and report checkpoints (INNGEST_API_BASE_URL)" });
     new CfnOutput(this, "SigningKeySecretArn", { value: this.engine.signingKeySecret.secretArn, description: "Secret holding the signing key" });
     new CfnOutput(this, "EventKeySecretArn", { value: this.engine.eventKeySecret.secretArn, description: "Secret holding the event key" });
     new CfnOutput(this, "DashboardUrl", {

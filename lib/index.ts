@@ -14,6 +14,7 @@ export * from "./ferry-http-api";
 export * from "./ferry-metrics";
 export * from "./ferry-monitoring";
 export * from "./ferry-queues";
+export * from "./ferry-sdk-url";
 export * from "./ferry-secrets";
 export * from "./ferry-stack";
 export * from "./ferry-state";

@@ -193,6 +193,31 @@ describe("FerryEngine resources", () => {
       expect(refId(at(stage?.Properties, "AccessLogSettings", "DestinationArn"))).toBeDefined();
     });
   });
+
+  describe("the SDK's function URL", () => {
+    const apiId = () => logicalId(ferry.stack, ferry.stack.engine.functions.api.node.defaultChild as CfnElement);
+
+    it("puts a function URL (auth NONE: the Lambda checks the signing key) on the api Lambda alone, and outputs it as SdkApiUrl", () => {
+      const urls = Object.entries(resourcesOf(ferry.template, "AWS::Lambda::Url"));
+      expect(urls).toHaveLength(1);
+      const [urlId, url] = urls[0] as [string, { Properties: Record<string, unknown> }];
+      expect(url.Properties).toMatchObject({ AuthType: "NONE", InvokeMode: "BUFFERED", TargetFunctionArn: { "Fn::GetAtt": [apiId(), "Arn"] } });
+      expect(ferry.template.toJSON().Outputs.SdkApiUrl.Value).toEqual({ "Fn::GetAtt": [urlId, "FunctionUrl"] });
+      // Anyone may invoke it through the URL, and only through the URL.
+      const permissions = Object.values(resourcesOf(ferry.template, "AWS::Lambda::Permission")).filter((p) => at(p.Properties, "Principal") === "*");
+      expect(permissions.map((p) => p.Properties).sort((a, b) => String(a.Action).localeCompare(String(b.Action)))).toEqual([
+        { Action: "lambda:InvokeFunction", FunctionName: { "Fn::GetAtt": [apiId(), "Arn"] }, InvokedViaFunctionUrl: true, Principal: "*" },
+        { Action: "lambda:InvokeFunctionUrl", FunctionName: { "Fn::GetAtt": [apiId(), "Arn"] }, FunctionUrlAuthType: "NONE", Principal: "*" },
+      ]);
+    });
+
+    it("with sdkFunctionUrl: false has none, and SdkApiUrl is the HTTP API's URL", () => {
+      const without = synthFerry({ props: { sdkFunctionUrl: false } });
+      expect(Object.keys(resourcesOf(without.template, "AWS::Lambda::Url"))).toEqual([]);
+      const outputs = without.template.toJSON().Outputs;
+      expect(outputs.SdkApiUrl.Value).toEqual(outputs.RestApiUrl.Value);
+    });
+  });
 });
 
 function deniesInsecureTransport(policy: { Properties: Record<string, unknown> }): boolean {

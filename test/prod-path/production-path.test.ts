@@ -68,6 +68,11 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     expect((await fetch(`${bed.apiUrl}v1/runs`, { headers: { authorization: "Bearer signkey-prod-0000" } })).status).toBe(401);
     expect((await post("fn/register", JSON.stringify({ url: "http://127.0.0.1:1/", functions: [] }))).status).toBe(401);
     expect((await post("v1/apps/sync", JSON.stringify({ url: "http://127.0.0.1:1/" }))).status).toBe(401);
+    // The api Lambda's function URL is open to the internet as the HTTP API is: the same checks.
+    const sdkUrl = bed.functionUrls.Api as string;
+    expect((await fetch(`${sdkUrl}v1/runs`)).status).toBe(401);
+    expect((await fetch(`${sdkUrl}fn/register`, { method: "POST", body: JSON.stringify({ url: "http://127.0.0.1:1/", functions: [] }) })).status).toBe(401);
+    expect((await fetch(`${sdkUrl}v1/checkpoint/01ANYRUN/async`, { method: "POST", body: "{}" })).status).toBe(401);
   });
 
   it("process-video-upload on both SDKs from one event: a 5-minute sleep through the delay queue, each step once, the completion events trigger their listener", async () => {
@@ -250,11 +255,12 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
       oneStepPerCall: perCall.report,
     };
     writeFileSync(join(__dirname, "../../bench/results/aws-requests.json"), `${JSON.stringify(report, null, 2)}\n`);
-    // One event in and one publish per run. With checkpoints each step is one REST API request
-    // (to the api Lambda) and the run one executor call; without, one executor call per step and
-    // the run's end. Dollars are a benchmark figure (docs/operations.md), not asserted.
+    // One event in and one publish per run. With checkpoints each step is one request to the api
+    // Lambda's function URL (no API Gateway request) and the run one executor call; without, one
+    // executor call per step and the run's end. Dollars are a benchmark figure
+    // (docs/operations.md), not asserted.
     const { runs } = checkpointed;
-    expect(checkpointed.counts).toMatchObject({ "ApiGateway.Request": runs + runs * 10, "EventBridge.PutEvents": runs });
+    expect(checkpointed.counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
     expect(perCall.counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
     expect(perCall.counts["Lambda.Invoke"]).toBeLessThanOrEqual(runs * 13);
     // The SQS messages and executor calls per step are what checkpoints save.

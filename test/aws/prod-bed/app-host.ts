@@ -20,15 +20,30 @@ export interface AppHost {
   close(): Promise<void>;
 }
 
-/** Starts the app module at `modulePath` (a `BedApp`), pointed at the bed's API. */
-export async function startAppHost(modulePath: string, clock: BedClock, deployment: { apiUrl: string; signingKey: string; eventKey: string }): Promise<AppHost> {
+/** Where a deployment is, as its stack outputs say: the HTTP API, the SDK's function URL and the keys. */
+export interface DeploymentEndpoints {
+  apiUrl: string;
+  functionUrls: { Api?: string };
+  signingKey: string;
+  eventKey: string;
+}
+
+/**
+ * Starts the app module at `modulePath` (a `BedApp`), configured as README's "Deploy to AWS"
+ * says, through the environment: `INNGEST_BASE_URL` the HTTP API (events), `INNGEST_API_BASE_URL`
+ * the api Lambda's function URL (registration, checkpoints), and the keys.
+ */
+export async function startAppHost(modulePath: string, clock: BedClock, deployment: DeploymentEndpoints): Promise<AppHost> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("INNGEST_")) delete env[name];
   const child: ChildProcess = fork(join(__dirname, "app-process.ts"), [modulePath], {
     env: {
-      ...process.env,
+      ...env,
       ...bedTimeEnv(clock),
-      FERRY_BED_API_URL: deployment.apiUrl,
-      FERRY_BED_SIGNING_KEY: deployment.signingKey,
-      FERRY_BED_EVENT_KEY: deployment.eventKey,
+      INNGEST_BASE_URL: deployment.apiUrl,
+      INNGEST_API_BASE_URL: deployment.functionUrls.Api ?? deployment.apiUrl,
+      INNGEST_SIGNING_KEY: deployment.signingKey,
+      INNGEST_EVENT_KEY: deployment.eventKey,
     },
     execArgv: ["--require", BED_TIME_PRELOAD, "--import", "tsx"],
     stdio: ["ignore", "pipe", "pipe", "ipc"],

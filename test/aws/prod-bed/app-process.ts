@@ -9,12 +9,7 @@ async function main(): Promise<void> {
   const [modulePath] = process.argv.slice(2);
   const loaded = (await import(modulePath as string)) as { default?: { createApp?: unknown }; createApp?: unknown };
   const createApp = (loaded.createApp ?? loaded.default?.createApp) as BedApp["createApp"];
-  const app = createApp({
-    baseUrl: process.env.FERRY_BED_API_URL as string,
-    signingKey: process.env.FERRY_BED_SIGNING_KEY as string,
-    eventKey: process.env.FERRY_BED_EVENT_KEY as string,
-    observe: (name, data) => process.send?.({ type: "observe", name, data }),
-  });
+  const app = createApp({ observe: (name, data) => process.send?.({ type: "observe", name, data }) });
   // A function URL says https; on loopback the app is reached over plain HTTP, so the URL it
   // registers must say so too.
   const invoke = (event: APIGatewayProxyEventV2) => app.handler({ ...event, headers: { ...event.headers, "x-forwarded-proto": "http" } });

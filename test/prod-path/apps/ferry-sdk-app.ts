@@ -7,8 +7,9 @@ import type { BedAppConfig } from "../../aws/prod-bed/bed-app";
  * deploys next to a Ferry stack (`process-video-upload`, `send-notification`, approval, a long
  * sleep, invoke and onFailure).
  */
-export function createApp({ baseUrl, signingKey, eventKey, observe }: BedAppConfig) {
-  const ferry = new Ferry({ id: "bed-ours", isDev: false, baseUrl, signingKey, eventKey, env: {} });
+export function createApp({ observe }: BedAppConfig) {
+  // Configured by the environment, as README's "Deploy to AWS" says.
+  const ferry = new Ferry({ id: "bed-ours", isDev: false });
   const processVideo = ferry.createFunction({ id: "process-video-upload" }, { event: "video/uploaded" }, async ({ event, step }) => {
     const transcoded = await step.run("transcode-video", () => {
       observe("transcode", event.data.id);

@@ -4,10 +4,11 @@ import type { BedAppConfig } from "../../aws/prod-bed/bed-app";
 
 /**
  * The official `inngest` SDK's compat flows, served by its own Lambda adapter (`inngest/lambda`)
- * and pointed at the deployment with `baseUrl` as `INNGEST_BASE_URL` would.
+ * and pointed at the deployment through the environment (`INNGEST_BASE_URL`, `INNGEST_API_BASE_URL`).
  */
-export function createApp({ baseUrl, signingKey, eventKey, observe }: BedAppConfig) {
-  const inngest = new Inngest({ id: "bed-official", isDev: false, baseUrl, signingKey, eventKey });
+export function createApp({ observe }: BedAppConfig) {
+  // Configured by the environment, as README's "Deploy to AWS" says.
+  const inngest = new Inngest({ id: "bed-official", isDev: false });
   const processVideo = inngest.createFunction({ id: "process-video-upload", triggers: [{ event: "video/uploaded" }] }, async ({ event, step }) => {
     const transcoded = await step.run("transcode-video", () => {
       observe("transcode", event.data.id);
