@@ -6,6 +6,7 @@ import { serve as serveFerry } from "@ferry/sdk/node";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { hashSigningKey } from "../../adapters/http/signing";
+import { startDashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { FerryApi, type RunView } from "../support/ferry-api";
 import { provideAsyncContext } from "../support/official-sdk-ferry";
@@ -42,13 +43,13 @@ describe("ferry aws-local", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("in dev mode runs an official-SDK app, and a kill -9 mid-sleep and mid-wait loses nothing (--dir)", async () => {
+  it("in dev mode runs an official-SDK app; a Ctrl-C mid-sleep and a kill -9 mid-sleep and mid-wait lose nothing (--dir)", async () => {
     const first = await startAwsLocalProcess(["--dir", dir, "--quiet"]);
     processes.push(first);
     provideAsyncContext();
     const inngest = new Inngest({ id: "local-app", isDev: true, baseUrl: first.url, logger: quiet });
-    const sleeper = inngest.createFunction({ id: "sleeper", triggers: [{ event: "local/sleep" }] }, async ({ step }) => {
-      const before = await step.run("before", () => "a");
+    const sleeper = inngest.createFunction({ id: "sleeper", triggers: [{ event: "local/sleep" }] }, async ({ event, step }) => {
+      const before = await step.run("before", () => String(event.data.tag));
       await step.sleep("nap", "4s");
       return `${before}-${await step.run("after", () => "b")}`;
     });
@@ -62,27 +63,50 @@ describe("ferry aws-local", () => {
     // Dev mode: no signing key anywhere, any event key, as with ferry dev.
     const api = new FerryApi(first.url);
     expect((await api.request("POST", "/v1/apps/sync", { url: app.serveUrl })).status).toBe(200);
-    const [sleepId, orderId] = await api.send([
-      { name: "local/sleep", data: {} },
-      { name: "local/order", data: { order: 7 } },
-    ]);
-    const sleeping = await onlyRunOf(api, sleepId as string);
-    const waiting = await onlyRunOf(api, orderId as string);
-    await api.until("the sleeper asleep", async () => ((await phaseOf(api, sleeping.run_id)) === "sleeping" ? true : undefined), 30_000);
-    await api.until("the waiter waiting", async () => ((await phaseOf(api, waiting.run_id)) === "waiting" ? true : undefined), 30_000);
-    // The sleep's timer is a delayed message on the delay queue; the queues are saved within 200 ms.
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    await first.stop("SIGKILL");
+    const asleep = async (eventId: string) => {
+      const run = await onlyRunOf(api, eventId);
+      await api.until(`${run.run_id} asleep`, async () => ((await phaseOf(api, run.run_id)) === "sleeping" ? true : undefined), 30_000);
+    };
 
+    // Ctrl-C right after the sleep's timer went on the delay queue: saved on the way out.
+    const [stoppedId] = await api.send({ name: "local/sleep", data: { tag: "stopped" } });
+    await asleep(stoppedId as string);
+    expect(await first.stop("SIGINT")).toBe(0);
     const second = await first.restart();
     processes.push(second);
     expect(second.output()).toMatch(/\(([1-9]\d*) queued messages restored\)/);
-    const run = await api.finishedRunOf(sleepId as string, undefined, 60_000);
-    expect(run).toMatchObject({ status: "Completed", output: "a-b" });
+
+    // kill -9 mid-sleep and mid-wait (its one-hour timeout a Scheduler schedule), once the
+    // periodic snapshots (every 200 ms) have run.
+    const [killedId, orderId] = await api.send([
+      { name: "local/sleep", data: { tag: "killed" } },
+      { name: "local/order", data: { order: 7 } },
+    ]);
+    await asleep(killedId as string);
+    const waiting = await onlyRunOf(api, orderId as string);
+    await api.until("the waiter waiting", async () => ((await phaseOf(api, waiting.run_id)) === "waiting" ? true : undefined), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await second.stop("SIGKILL");
+    const third = await second.restart();
+    processes.push(third);
+    expect(third.output()).toMatch(/\(([1-9]\d*) queued messages restored\)/);
+
+    expect(await api.finishedRunOf(stoppedId as string, undefined, 60_000)).toMatchObject({ status: "Completed", output: "stopped-b" });
+    expect(await api.finishedRunOf(killedId as string, undefined, 60_000)).toMatchObject({ status: "Completed", output: "killed-b" });
     expect(await phaseOf(api, waiting.run_id)).toBe("waiting");
     await api.send({ name: "local/approve", data: { order: 7, by: "ada" } });
     expect(await api.finishedRunOf(orderId as string, undefined, 30_000)).toMatchObject({ status: "Completed", output: "approved 7 by ada" });
-    await second.stop("SIGTERM");
+
+    // `ferry dashboard --api <url>` reads it as it reads a deployment, with no key in dev mode.
+    const dashboard = await startDashboardProxy({ api: third.url, port: 0, host: "127.0.0.1" });
+    try {
+      const runs = await fetch(`${dashboard.url}/v1/runs?limit=10`);
+      expect(runs.status).toBe(200);
+      expect(((await runs.json()) as { data: unknown[] }).data).toHaveLength(3);
+    } finally {
+      await dashboard.close();
+    }
+    await third.stop("SIGTERM");
   });
 
   it("with --signing-key and --event-key refuses what lacks them, and runs our SDK's signed app", async () => {
