@@ -9,67 +9,28 @@ import {
   ListScheduleGroupsCommand,
   ListSchedulesCommand,
   ResourceNotFoundException,
-  SchedulerClient,
   ThrottlingException,
   UpdateScheduleCommand,
   ValidationException,
   type CreateScheduleCommandInput,
 } from "@aws-sdk/client-scheduler";
-import { SchedulerEmulator, type FiringContext, type SchedulerEmulatorOptions, type ScheduleTarget } from "./scheduler-emulator";
+import type { SchedulerEmulatorOptions, ScheduleTarget } from "./scheduler-emulator";
+import { START, TARGET, startSchedulerBed, type SchedulerBed } from "./scheduler-emulator/test-bed";
 
 /** Drives the emulator through the real SDK client, with a hand-moved clock. */
 
-const START = Date.parse("2026-01-01T09:00:00Z");
-const TARGET = { Arn: "arn:aws:sqs:us-east-1:123456789012:timers", RoleArn: "arn:aws:iam::123456789012:role/scheduler" };
-
-interface Bed {
-  clock: { time: number; now(): number };
-  emulator: SchedulerEmulator;
-  client: SchedulerClient;
-  delivered: Array<{ target: ScheduleTarget; schedule: FiringContext }>;
-  /** Moves the clock to `iso` and fires what is due. */
-  at(iso: string): Promise<void>;
-  create(name: string, expression: string, extra?: Partial<CreateScheduleCommandInput>): Promise<string>;
-}
+type Bed = SchedulerBed;
 
 const beds: Bed[] = [];
 
 async function bed(options: Partial<SchedulerEmulatorOptions> = {}): Promise<Bed> {
-  const clock = { time: START, now: () => clock.time };
-  const delivered: Bed["delivered"] = [];
-  const emulator = new SchedulerEmulator({
-    clock,
-    pollMs: 0,
-    deliver: async (target, schedule) => {
-      delivered.push({ target, schedule });
-    },
-    ...options,
-  });
-  const { endpoint } = await emulator.start();
-  const client = new SchedulerClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "x", secretAccessKey: "y" }, maxAttempts: 1 });
-  const result: Bed = {
-    clock,
-    emulator,
-    client,
-    delivered,
-    async at(iso) {
-      clock.time = Date.parse(iso);
-      await emulator.fireDue();
-    },
-    async create(name, expression, extra = {}) {
-      const output = await client.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: expression, FlexibleTimeWindow: { Mode: "OFF" }, Target: TARGET, ...extra }));
-      return output.ScheduleArn ?? "";
-    },
-  };
+  const result = await startSchedulerBed(undefined, options);
   beds.push(result);
   return result;
 }
 
 afterEach(async () => {
-  for (const b of beds.splice(0)) {
-    b.client.destroy();
-    await b.emulator.close();
-  }
+  for (const b of beds.splice(0)) await b.stop();
 });
 
 const times = (b: Bed): string[] => b.delivered.map((d) => d.schedule.scheduledTime);

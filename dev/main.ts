@@ -1,3 +1,4 @@
+import { stopOnSignals } from "../adapters/http/stop-on-signals";
 import { parseDevOptions, usage } from "./cli-options";
 import { dashboardUsage, parseDashboardOptions } from "./dashboard-proxy/dashboard-options";
 import { startDashboardProxy } from "./dashboard-proxy/dashboard-proxy";
@@ -20,21 +21,7 @@ export async function main(argv: string[]): Promise<void> {
   const options = parsedOrExit("ferry dev", usage, () => parseDevOptions(rest));
   if (!options) return;
   const server = await startDevServer(options);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(130); // a second Ctrl-C does not wait
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping (press Ctrl-C again to force)\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`error while stopping: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  stopOnSignals(() => server.close());
 }
 
 /** `ferry dashboard --api <url>`: the dashboard of another Ferry (a deployment), served locally until Ctrl-C. */

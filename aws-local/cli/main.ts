@@ -1,3 +1,4 @@
+import { stopOnSignals } from "../../adapters/http/stop-on-signals";
 import { awsLocalUsage, parseAwsLocalOptions } from "./aws-local-options";
 import { startAwsLocal } from "./start-aws-local";
 
@@ -29,19 +30,5 @@ export async function awsLocalMain(argv: string[]): Promise<void> {
   print(`  dashboard   npx ferry dashboard --api ${url}${devMode ? "" : " --signing-key <your signing key>"}`);
   print(`  data        ${options.dir === undefined ? "in memory (gone on exit)" : `${options.dir} (${local.bed.restoredMessages} queued messages restored)`}`);
   print("");
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(130); // a second Ctrl-C does not wait
-    stopping = true;
-    print(`\n${signal}: stopping (press Ctrl-C again to force)`);
-    local.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`error while stopping: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  stopOnSignals(() => local.close());
 }

@@ -1,18 +1,17 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CreateEventBusCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CreateScheduleGroupCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { awsClientConfig } from "../../adapters/aws/aws-client-config";
 import type { SqsRecord } from "../../adapters/aws/sqs/sqs-batch";
 import { advanceBed } from "../bed-advance";
 import { BedClock } from "../bed-clock";
 import { startDynalite, type DynaliteBed } from "../dynalite-bed";
 import { EventBridgeEmulator } from "../eventbridge-emulator";
-import { HttpApiEmulator, type HttpApiEmulatorOptions } from "../http-api-emulator";
+import type { HttpApiEmulatorOptions } from "../http-api-emulator";
 import { LambdaHost } from "../lambda-host/lambda-host";
 import { S3RVER_CREDENTIALS, startS3 } from "../s3-bed";
 import { SchedulerEmulator } from "../scheduler-emulator";
@@ -21,7 +20,9 @@ import { SqsPoller, type Activity } from "../sqs-poller";
 import { startSqsServer, type SqsServer } from "../sqs-server";
 import { resourcesOfType, type SynthesizedStack } from "./cloud-assembly";
 import { BED_ACCOUNT, BED_REGION, resolveIntrinsics, resolveString, type IntrinsicLookup } from "./intrinsics";
-import { ENGINE_FUNCTIONS, functionLogicalId, generatedSecret, matchesPattern, type EngineFunction } from "./resource-names";
+import { ENGINE_FUNCTIONS, functionLogicalId, matchesPattern, type EngineFunction } from "./resource-names";
+import { standUpSecrets } from "./stack-secrets";
+import { standUpHttpFronts } from "./http-fronts";
 import { RequestCounter } from "./request-counter";
 
 const repoRoot = resolve(__dirname, "../..");
@@ -213,18 +214,9 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   }
   schedulerClient.destroy();
   for (const id of resourcesOfType(stack, "AWS::IAM::Role")) physical.set(id, { ref: id, attributes: { Arn: arn("iam", `role/${id}`).replace(`:${BED_REGION}:`, "::") } });
-  const secretValues = new Map<string, string>();
-  const keptSecrets = readKeptSecrets(kept("secrets.json"));
-  for (const id of resourcesOfType(stack, "AWS::SecretsManager::Secret")) {
-    const given = id.includes("SigningKey") ? options.signingKey : id.includes("EventKey") ? options.eventKey : undefined;
-    const value = given !== undefined ? JSON.stringify({ key: given }) : (keptSecrets[id] ?? generatedSecret(props(id)));
-    keptSecrets[id] = value;
-    const secretArn = secrets.createSecret(id, value);
-    secretValues.set(id, value);
-    physical.set(id, { ref: secretArn, attributes: {} });
-  }
-  const secretsFile = kept("secrets.json");
-  if (secretsFile !== undefined) writeFileSync(secretsFile, JSON.stringify(keptSecrets, null, 2), { mode: 0o600 });
+  const stackSecrets = standUpSecrets(stack, secrets, { signingKey: options.signingKey, eventKey: options.eventKey, keptFile: kept("secrets.json") });
+  for (const [id, secretArn] of stackSecrets.arns) physical.set(id, { ref: secretArn, attributes: {} });
+  const { signingKey, eventKey } = stackSecrets;
   // Functions: each from its bundle, in its own process, with the template's environment.
   const runtimeModules = runtimeModulesDirectory();
   const functions = {} as Record<EngineFunction, LambdaHost>;
@@ -314,51 +306,17 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     });
   });
   for (const poller of pollers) poller.start();
-  // The HTTP API's routes, each to its integration's function.
-  const routes = resourcesOfType(stack, "AWS::ApiGatewayV2::Route").map((id) => {
-    const p = props(id);
-    const integrationId = resolveString(p.Target, { ...lookup, ref: (ref) => ref }).replace("integrations/", "");
-    const functionArn = resolveString(props(integrationId).IntegrationUri, lookup);
-    const host = [...functionsById.entries()].find(([fnId]) => functionArn.endsWith(`:function:${fnId}`))?.[1] ?? fail(`route ${id} integrates no known function`);
-    return {
-      route: String(p.RouteKey),
-      invoke: async (event: APIGatewayProxyEventV2) => {
-        counter.count("ApiGateway.Request");
-        counter.count("Lambda.Invoke");
-        return host.invoke<object>(event);
-      },
-    };
-  });
-  const keyOf = (id: string | undefined) => (JSON.parse(secretValues.get(id ?? "") ?? "{}") as { key?: string }).key ?? fail("no generated key");
-  const secretIds = [...secretValues.keys()];
-  const signingKey = `signkey-prod-${keyOf(secretIds.find((id) => id.includes("SigningKey")))}`;
-  const eventKey = keyOf(secretIds.find((id) => id.includes("EventKey")));
-  const front = options.front?.({ signingKey, eventKey });
-  const httpApi = new HttpApiEmulator({ routes, port: options.port, host: options.host, front });
-  const { url: apiUrl } = await httpApi.start();
-  // Function URLs: a front of their own per function, one catch-all route, the same payload
-  // format 2.0; billed as the invocation alone (no API Gateway request), and as slow as the
-  // function's own timeout allows.
+  // The HTTP API and the function URLs, each door to its function.
+  const fronts = await standUpHttpFronts(stack, { functionsById, lookup, counter }, { port: options.port, host: options.host, front: options.front?.({ signingKey, eventKey }) });
   const functionUrls: Partial<Record<EngineFunction, string>> = {};
-  const urlFronts: HttpApiEmulator[] = [];
-  for (const id of resourcesOfType(stack, "AWS::Lambda::Url")) {
-    const functionArn = resolveString(props(id).TargetFunctionArn, lookup);
-    const [fnId, host] = [...functionsById.entries()].find(([each]) => functionArn.endsWith(`:function:${each}`)) ?? fail(`function URL ${id} targets no known function`);
-    const invoke = async (event: APIGatewayProxyEventV2) => {
-      counter.count("Lambda.Invoke");
-      return host.invoke<object>(event);
-    };
-    const urlFront = new HttpApiEmulator({ routes: [{ route: "$default", invoke }], host: options.host, front, integrationTimeoutMs: Number(props(fnId).Timeout ?? 3) * 1000 });
-    urlFronts.push(urlFront);
-    const { url } = await urlFront.start();
-    const name = ENGINE_FUNCTIONS.find((each) => functions[each] === host);
-    if (name) functionUrls[name] = url;
-    physical.set(id, { ref: url, attributes: { FunctionUrl: url, FunctionArn: functionArn } });
+  for (const name of ENGINE_FUNCTIONS) {
+    const url = fronts.functionUrls.get(functionLogicalId(stack, name));
+    if (url !== undefined) functionUrls[name] = url;
   }
 
   return {
     clock,
-    apiUrl,
+    apiUrl: fronts.apiUrl,
     functionUrls,
     signingKey,
     eventKey,
@@ -388,8 +346,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     },
     close: async () => {
       await Promise.all(pollers.map((p) => p.stop()));
-      await httpApi.close();
-      await Promise.all(urlFronts.map((each) => each.close()));
+      await fronts.close();
       await Promise.all(Object.values(functions).map((host) => host.close()));
       await counter.close();
       await scheduler.close();
@@ -414,16 +371,6 @@ function lambdaSqsRecord(record: SqsRecord, queueArn: string): Record<string, un
     eventSourceARN: queueArn,
     awsRegion: BED_REGION,
   };
-}
-
-/** The secret values kept in a data directory by logical id (none without one, or on a first start). */
-function readKeptSecrets(file: string | undefined): Record<string, string> {
-  if (file === undefined || !existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  } catch (error) {
-    throw new Error(`${file} is not the JSON ferry aws-local wrote (${(error as Error).message}); remove it to generate new keys`);
-  }
 }
 
 async function createTable(dynamo: DynaliteBed, input: CreateTableCommandInput): Promise<void> {

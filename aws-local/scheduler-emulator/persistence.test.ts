@@ -3,7 +3,6 @@ import fs, { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  CreateScheduleCommand,
   CreateScheduleGroupCommand,
   DeleteScheduleCommand,
   DeleteScheduleGroupCommand,
@@ -11,26 +10,13 @@ import {
   ListScheduleGroupsCommand,
   ListSchedulesCommand,
   ResourceNotFoundException,
-  SchedulerClient,
-  type CreateScheduleCommandInput,
 } from "@aws-sdk/client-scheduler";
-import { SchedulerEmulator, type FiringContext, type SchedulerEmulatorOptions } from "../scheduler-emulator";
+import { SchedulerEmulator, type SchedulerEmulatorOptions } from "../scheduler-emulator";
+import { START, TARGET, startSchedulerBed, type SchedulerBed } from "./test-bed";
 
 /** Restarts of the emulator on one state file, driven through the real SDK client with a hand-moved clock. */
 
-const START = Date.parse("2026-01-01T09:00:00Z");
-const TARGET = { Arn: "arn:aws:sqs:us-east-1:123456789012:timers", RoleArn: "arn:aws:iam::123456789012:role/scheduler" };
-
-interface Bed {
-  clock: { time: number; now(): number };
-  emulator: SchedulerEmulator;
-  client: SchedulerClient;
-  delivered: FiringContext[];
-  at(iso: string): Promise<void>;
-  create(name: string, expression: string, extra?: Partial<CreateScheduleCommandInput>): Promise<void>;
-  /** Closes the emulator (writing what is pending) and its client. */
-  stop(): Promise<void>;
-}
+type Bed = SchedulerBed;
 
 let dir: string;
 let file: string;
@@ -50,31 +36,7 @@ afterEach(async () => {
 
 /** An emulator on `file`, its clock at `iso`. */
 async function bed(iso = "2026-01-01T09:00:00Z", options: Partial<SchedulerEmulatorOptions> = {}): Promise<Bed> {
-  const clock = { time: Date.parse(iso), now: () => clock.time };
-  const delivered: FiringContext[] = [];
-  const emulator = new SchedulerEmulator({ clock, pollMs: 0, stateFile: file, deliver: async (_target, schedule) => void delivered.push(schedule), ...options });
-  const { endpoint } = await emulator.start();
-  const client = new SchedulerClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "x", secretAccessKey: "y" }, maxAttempts: 1 });
-  let stopped = false;
-  const b: Bed = {
-    clock,
-    emulator,
-    client,
-    delivered,
-    async at(to) {
-      clock.time = Date.parse(to);
-      await emulator.fireDue();
-    },
-    async create(name, expression, extra = {}) {
-      await client.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: expression, FlexibleTimeWindow: { Mode: "OFF" }, Target: TARGET, ...extra }));
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      client.destroy();
-      await emulator.close();
-    },
-  };
+  const b = await startSchedulerBed(iso, { stateFile: file, ...options });
   open.push(b);
   return b;
 }
@@ -132,9 +94,9 @@ describe("the state file", () => {
     // Next points, the rate anchor and creation times come back too.
     expect(second.emulator.schedules()).toEqual(before.views);
     // The create ClientToken survives: an SDK retrying that create still succeeds.
-    await expect(second.create("every-7", "rate(7 minutes)", { StartDate: new Date("2026-01-01T09:03:00Z"), EndDate: new Date("2026-03-01T00:00:00Z"), ClientToken: "create-every-7" })).resolves.toBeUndefined();
+    await expect(second.create("every-7", "rate(7 minutes)", { StartDate: new Date("2026-01-01T09:03:00Z"), EndDate: new Date("2026-03-01T00:00:00Z"), ClientToken: "create-every-7" })).resolves.toEqual(expect.any(String));
     await second.at("2026-01-01T09:17:00Z");
-    expect(second.delivered.map((d) => [d.name, d.scheduledTime])).toEqual([
+    expect(second.delivered.map((d) => [d.schedule.name, d.schedule.scheduledTime])).toEqual([
       ["every-7", "2026-01-01T09:03:00Z"],
       ["every-7", "2026-01-01T09:10:00Z"],
       ["every-7", "2026-01-01T09:17:00Z"],
@@ -149,7 +111,7 @@ describe("the state file", () => {
     const second = await bed();
     await second.create("c", "at(2026-01-01T10:00:00)");
     await second.at("2026-01-01T10:00:00Z");
-    expect(second.delivered.map((d) => d.name)).toEqual(["a", "b", "c"]);
+    expect(second.delivered.map((d) => d.schedule.name)).toEqual(["a", "b", "c"]);
   });
 
   test("a cron schedule keeps firing on its points, in its time zone, after a reload", async () => {
@@ -158,16 +120,16 @@ describe("the state file", () => {
     // Let the create be written first, so the file can only know of the firing if the firing is saved.
     await waitFor(() => fs.existsSync(file));
     await first.at("2026-01-01T10:00:00Z");
-    expect(first.delivered.map((d) => d.scheduledTime)).toEqual(["2026-01-01T10:00:00Z"]);
+    expect(first.delivered.map((d) => d.schedule.scheduledTime)).toEqual(["2026-01-01T10:00:00Z"]);
     await first.stop();
 
     const second = await bed("2026-01-03T10:30:00Z");
     expect(second.emulator.schedules()[0]?.nextPoint).toBe(Date.parse("2026-01-02T10:00:00Z"));
     await second.emulator.fireDue();
     // Both days missed while stopped fire, the 01-01 point not again; 05:00 New York is 10:00 UTC.
-    expect(second.delivered.map((d) => d.scheduledTime)).toEqual(["2026-01-02T10:00:00Z", "2026-01-03T10:00:00Z"]);
+    expect(second.delivered.map((d) => d.schedule.scheduledTime)).toEqual(["2026-01-02T10:00:00Z", "2026-01-03T10:00:00Z"]);
     await second.at("2026-01-04T10:00:00Z");
-    expect(second.delivered.map((d) => d.scheduledTime)).toEqual(["2026-01-02T10:00:00Z", "2026-01-03T10:00:00Z", "2026-01-04T10:00:00Z"]);
+    expect(second.delivered.map((d) => d.schedule.scheduledTime)).toEqual(["2026-01-02T10:00:00Z", "2026-01-03T10:00:00Z", "2026-01-04T10:00:00Z"]);
   });
 
   test("an at() schedule that fell due while stopped fires on the first poll after the restart, and DELETE removes it from the file", async () => {
@@ -179,7 +141,7 @@ describe("the state file", () => {
 
     const second = await bed("2026-01-01T11:00:00Z", { pollMs: 10 });
     await waitFor(() => second.delivered.length > 0);
-    expect(second.delivered.map((d) => [d.name, d.scheduledTime])).toEqual([["sleep-1", "2026-01-01T10:00:00Z"]]);
+    expect(second.delivered.map((d) => [d.schedule.name, d.schedule.scheduledTime])).toEqual([["sleep-1", "2026-01-01T10:00:00Z"]]);
     await expect(second.client.send(new GetScheduleCommand({ Name: "sleep-1" }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     // Written by the debounce, without waiting for close().
     await waitFor(() => savedNames().length === 1);
