@@ -52,10 +52,10 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
     if (step) finished.push(step);
     else if (!(await sameMemo(deps, run.id, op.id, memo))) return "stale";
   }
-  let verdict = "stale" as CheckpointResult; // stays so when the run ended before the write
+  // Decided first on the run read above (only this call's memo writes came since, and they leave
+  // the run as it was): one read fewer per report; a run that moved meanwhile is read again.
   const moved = await transitionRun(deps, run.id, (current) => {
-    verdict = mayReport(current, checkpoint.callId) ? "accepted" : "stale";
-    if (verdict === "stale") return undefined;
+    if (!mayReport(current, checkpoint.callId)) return undefined;
     const fresh = reported.filter((op) => !current.stack.includes(op.id));
     if (fresh.length === 0 && current.checkpointedBy === checkpoint.callId) return undefined; // a report sent again
     for (const op of fresh) {
@@ -65,9 +65,12 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
     current.checkpointedBy = checkpoint.callId;
     current.waiting = undefined;
     return { run: current, result: true };
-  });
-  if (verdict === "accepted") for (const step of finished) deps.observer.stepFinished?.(moved?.run ?? run, step);
-  return verdict;
+  }, run);
+  // Judged on the run as written or as last found, never on an attempt that lost its write: a
+  // run cancelled between the read and the write is found ended on the retry, and refuses.
+  if (!moved || !mayReport(moved.run, checkpoint.callId)) return "stale";
+  for (const step of finished) deps.observer.stepFinished?.(moved.run, step);
+  return "accepted";
 }
 
 /** The run waits for this call: it already reported, or it is the discovery call the run owes now. */

@@ -9,14 +9,15 @@ import { mutateRun, type RunMutation } from "./run-mutation";
  * Changes a run with a compare-and-set (see `mutateRun`) and then issues what the change calls
  * for: the effects the new state derives that the old one did not, and withdraws those it no
  * longer derives. This is the one way use cases move a run, so the follow-up work of a state
- * is written down once, in `deriveRunEffects`.
+ * is written down once, in `deriveRunEffects`. `justRead`: see `mutateRun`.
  */
 export async function transitionRun<T>(
   deps: EngineDeps,
   runId: string,
   decide: (run: RunRecord) => { run: RunRecord; result: T } | undefined,
+  justRead?: RunRecord,
 ): Promise<RunMutation<T> | undefined> {
-  const outcome = await mutateRun(deps, runId, decide);
+  const outcome = await mutateRun(deps, runId, decide, justRead);
   if (outcome?.changed && outcome.previous) {
     const fn = await deps.catalog.get(outcome.run.functionId);
     const { issue, retract } = effectsDelta(deriveRunEffects(outcome.previous, fn), deriveRunEffects(outcome.run, fn));

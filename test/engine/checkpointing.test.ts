@@ -220,6 +220,29 @@ describe("POST /v1/checkpoint/{runId}/async", () => {
     expect(refused).toEqual({ status: 409, body: expect.objectContaining({ error: expect.stringMatching(/no longer waiting/) }) });
   });
 
+  it("reads the run once per report, and refuses a report when the run moved between that read and its write", async () => {
+    const { post, run } = await withRun();
+    const runs = ferry.engine.deps.runs;
+    const getRun = runs.getRun.bind(runs);
+    let reads = 0;
+    runs.getRun = async (id) => {
+      reads++;
+      return getRun(id);
+    };
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h1", 1)] })).status).toBe(200);
+    expect(reads).toBe(1);
+    // Cancelled while the report memoizes its step: the write finds a newer version, reads again, and gives up.
+    const putStep = runs.putStep.bind(runs);
+    runs.putStep = async (step, expected) => {
+      const written = await putStep(step, expected);
+      if (step.id === "h2") await cancelRun(ferry.engine.deps, RUN);
+      return written;
+    };
+    reads = 0;
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h2", 2)] })).status).toBe(409);
+    expect(await run()).toMatchObject({ status: "Cancelled", stack: ["h1"] });
+  });
+
   it("answers 404 for an unknown run and 400 naming the field for a malformed report, storing nothing", async () => {
     const { post, run } = await withRun();
     expect((await post({ qi_id: owedCall, steps: [] }, "01NOSUCHRUN000000000000000")).status).toBe(404);
