@@ -12,6 +12,8 @@ export interface AwsLocalOptions {
   eventKey?: string;
   /** App serve URLs to sync once the topology stands (`-u`, repeatable). */
   urls: string[];
+  /** Start the example app (`examples/video-app`) pointed at it, and sync it. */
+  example: boolean;
   /** Names accepted in the `Host` header besides localhost and IP addresses. */
   allowedHosts: string[];
   /** Print only warnings and errors of the Lambda functions. */
@@ -34,6 +36,7 @@ at a deployment (INNGEST_BASE_URL).
                         it apps connect in dev mode, as with ferry dev
   --event-key <key>     accept only this event key on POST /e/:key (default: any)
   -u, --url <url>       app serve URL to sync once started (repeatable)
+  --example             also start the example app and sync it (as ferry dev --example)
   --quiet               print only the functions' warnings and errors
 `;
 
@@ -50,6 +53,7 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
       "signing-key": { type: "string" },
       "event-key": { type: "string" },
       url: { type: "string", short: "u", multiple: true, default: [] },
+      example: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
     strict: true,
@@ -71,6 +75,7 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
     signingKeyHex: values["signing-key"] === undefined ? undefined : signingKeyHex(values["signing-key"]),
     eventKey,
     urls: values.url,
+    example: values.example,
     allowedHosts: values["allowed-host"],
     quiet: values.quiet,
   };

@@ -1,7 +1,9 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashSigningKey } from "../../adapters/http/signing";
+import { exampleServeUrl, startExampleApp } from "../../dev/example-process";
 import { synthesize } from "../prod-bed/cloud-assembly";
 import { startProdBed, type ProdBed } from "../prod-bed/prod-bed";
 import { awsLocalFront } from "./aws-local-front";
@@ -27,7 +29,7 @@ const STAGE = "local";
  * Starts the production topology offline for `ferry aws-local`: synthesizes the stack as
  * `cdk synth` does (bundles included), stands it on the offline servers and emulators on the
  * wall clock, in `options.dir` or in memory, with the local front (dev mode, cross-site guard),
- * and syncs the apps of `-u`. `print` gets the functions' log lines and progress messages.
+ * starts the example app with `--example`, and syncs it and the apps of `-u`. `print` gets the functions' log lines and progress messages.
  */
 export async function startAwsLocal(options: AwsLocalOptions, print: (line: string) => void): Promise<AwsLocal> {
   if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
@@ -48,17 +50,26 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
     front: (keys) =>
       awsLocalFront({ ...keys, devMode: options.signingKeyHex === undefined, anyEventKey: options.eventKey === undefined, allowedHosts: [options.host, ...options.allowedHosts] }),
   });
+  const urls = [...options.urls];
+  let example: ChildProcess | undefined;
+  if (options.example) {
+    // Without --signing-key the app runs in dev mode, as with ferry dev; with it, it holds the keys.
+    const keys: Record<string, string> = options.signingKeyHex === undefined ? {} : { INNGEST_DEV: "", INNGEST_SIGNING_KEY: bed.signingKey, INNGEST_EVENT_KEY: bed.eventKey };
+    example = startExampleApp(bed.apiUrl.replace(/\/$/, ""), print, keys);
+    urls.push(exampleServeUrl());
+  }
   const local: AwsLocal = {
     url: bed.apiUrl,
     signingKey: bed.signingKey,
     eventKey: bed.eventKey,
     bed,
     close: async () => {
+      example?.kill("SIGTERM");
       await bed.close();
       if (options.dir === undefined) rmSync(assembly, { recursive: true, force: true });
     },
   };
-  for (const url of options.urls) {
+  for (const url of urls) {
     void syncApp(local, url).then((problem) => print(problem === undefined ? `synced ${url}` : `could not sync ${url}: ${problem}`));
   }
   return local;

@@ -15,9 +15,9 @@ export interface AwsLocalProcess {
   restart(): Promise<AwsLocalProcess>;
 }
 
-/** Starts `node dev/cli/ferry.cjs aws-local <args>` and resolves once it prints its URL (synth included: up to 90 s). */
-export async function startAwsLocalProcess(args: string[], port = 0): Promise<AwsLocalProcess> {
-  const child = spawn(process.execPath, [cli, "aws-local", "--port", String(port), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+/** Starts `node dev/cli/ferry.cjs aws-local <args>` (with `env` added) and resolves once it prints its URL (synth included: up to 90 s). */
+export async function startAwsLocalProcess(args: string[], port = 0, env: Record<string, string> = {}): Promise<AwsLocalProcess> {
+  const child = spawn(process.execPath, [cli, "aws-local", "--port", String(port), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", ...env } });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -36,7 +36,7 @@ export async function startAwsLocalProcess(args: string[], port = 0): Promise<Aw
     url,
     output: () => output,
     stop: (signal = "SIGKILL") => exitOf(child, signal),
-    restart: () => startAwsLocalProcess(args, Number(new URL(url).port)),
+    restart: () => startAwsLocalProcess(args, Number(new URL(url).port), env),
   };
 }
 

@@ -9,6 +9,7 @@ import { hashSigningKey } from "../../adapters/http/signing";
 import { startDashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { FerryApi, type RunView } from "../support/ferry-api";
+import { freePort } from "../support/free-port";
 import { provideAsyncContext } from "../support/official-sdk-ferry";
 import { startAwsLocalProcess, type AwsLocalProcess } from "./aws-local-process";
 
@@ -109,9 +110,13 @@ describe("ferry aws-local", () => {
     await third.stop("SIGTERM");
   });
 
-  it("with --signing-key and --event-key refuses what lacks them, and runs our SDK's signed app", async () => {
+  it("with --signing-key and --event-key refuses what lacks them, and runs signed apps: ours, and the example app of --example", async () => {
     const signingKey = `signkey-prod-${"5a".repeat(32)}`;
-    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1"]);
+    const examplePort = await freePort();
+    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1", "--example"], 0, {
+      FERRY_EXAMPLE_PORT: String(examplePort),
+      VIDEO_PROCESSING_WAIT: "1s",
+    });
     processes.push(local);
     const bearer = { authorization: `Bearer ${hashSigningKey(signingKey)}`, "content-type": "application/json" };
 
@@ -131,6 +136,13 @@ describe("ferry aws-local", () => {
     const api = new FerryApi(local.url);
     const done = await api.until("the signed run to finish", async () => (await runs()).data.find((run) => run.status !== "Running"), 30_000);
     expect(done).toMatchObject({ status: "Completed", output: "hello ada" });
+
+    // The example app holds the keys it was given, registers, and verifies every signed call.
+    await api.until("the example app synced", async () => (local.output().includes(`synced http://127.0.0.1:${examplePort}/api/inngest`) ? true : undefined), 30_000);
+    const sent = (await (await fetch(`${local.url}/e/k1`, { method: "POST", body: JSON.stringify({ name: "video/uploaded", data: { id: "v1", url: "s3://bucket/v1.mov" } }) })).json()) as { ids: string[] };
+    const videoRuns = async () => (await (await fetch(`${local.url}/v1/events/${sent.ids[0]}/runs`, { headers: bearer })).json()) as { data: RunView[] };
+    const video = await api.until("process-video-upload to finish", async () => (await videoRuns()).data.find((run) => run.status !== "Running"), 60_000);
+    expect(video).toMatchObject({ status: "Completed", output: { transcoded: "s3://bucket/v1.h264.mp4" } });
     await local.stop("SIGTERM");
   });
 });

@@ -1,16 +1,6 @@
-import { createServer } from "node:net";
 import { startDevServerProcess, type DevServerProcess } from "../support/dev-server-process";
 import { FerryApi } from "../support/ferry-api";
-
-/** A free loopback port for the example app. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../support/free-port";
 
 /**
  * The README's quick start: `ferry dev --example` starts the dev server and the example app,
