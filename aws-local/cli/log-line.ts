@@ -9,7 +9,7 @@ interface PowertoolsLine {
 }
 
 /** Fields every Powertools line carries that say nothing about the run. */
-const NOISE = new Set(["level", "message", "timestamp", "service", "sampling_rate", "xray_trace_id", "function_name", "function_memory_size", "function_arn", "function_request_id", "cold_start"]);
+const NOISE = new Set(["level", "message", "timestamp", "service", "stage", "sampling_rate", "xray_trace_id", "function_name", "function_memory_size", "function_arn", "function_request_id", "cold_start"]);
 const LOUD = new Set(["WARN", "ERROR", "CRITICAL"]);
 
 /**
