@@ -29,7 +29,8 @@ const STAGE = "local";
  * Starts the production topology offline for `ferry aws-local`: synthesizes the stack as
  * `cdk synth` does (bundles included), stands it on the offline servers and emulators on the
  * wall clock, in `options.dir` or in memory, with the local front (dev mode, cross-site guard),
- * starts the example app with `--example`, and syncs it and the apps of `-u`. `print` gets the functions' log lines and progress messages.
+ * starts the example app with `--example`, and syncs it and the apps of `-u`. `print` gets the
+ * functions' log lines and progress messages.
  */
 export async function startAwsLocal(options: AwsLocalOptions, print: (line: string) => void): Promise<AwsLocal> {
   if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
