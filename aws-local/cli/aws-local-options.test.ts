@@ -10,6 +10,7 @@ describe("ferry aws-local options", () => {
     const options = parseAwsLocalOptions(["--port", "9000", "--host", "0.0.0.0", "--dir", "/tmp/x", "--signing-key", `signkey-prod-${hex}`, "--event-key", "k1", "-u", "http://127.0.0.1:3000/api/inngest", "--allowed-host", "ferry", "--example", "--quiet"], {});
     expect(options).toEqual({ port: 9000, host: "0.0.0.0", dir: "/tmp/x", signingKeyHex: hex, eventKey: "k1", urls: ["http://127.0.0.1:3000/api/inngest"], example: true, allowedHosts: ["ferry"], quiet: true });
     expect(parseAwsLocalOptions(["--in-memory"], {}).dir).toBeUndefined();
+    expect(parseAwsLocalOptions(["--assembly", "cdk.out"], {}).assembly).toBe("cdk.out");
     expect(parseAwsLocalOptions([], { FERRY_PORT: "8300" }).port).toBe(8300);
   });
 

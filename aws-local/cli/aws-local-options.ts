@@ -18,6 +18,8 @@ export interface AwsLocalOptions {
   allowedHosts: string[];
   /** Print only warnings and errors of the Lambda functions. */
   quiet: boolean;
+  /** A cloud assembly `cdk synth` wrote before (`--assembly`), run as it is instead of synthesizing. */
+  assembly?: string;
 }
 
 export const awsLocalUsage = `Usage: ferry aws-local [options]
@@ -38,6 +40,8 @@ at a deployment (INNGEST_BASE_URL).
   -u, --url <url>       app serve URL to sync once started (repeatable)
   --example             also start the example app and sync it (as ferry dev --example)
   --quiet               print only the functions' warnings and errors
+  --assembly <dir>      run the stack \`cdk synth -o <dir>\` wrote (what you will deploy)
+                        instead of synthesizing one
 `;
 
 /** Parses `ferry aws-local` arguments; throws with a readable message on bad input. */
@@ -55,6 +59,7 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
       url: { type: "string", short: "u", multiple: true, default: [] },
       example: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
+      assembly: { type: "string" },
     },
     strict: true,
   });
@@ -78,6 +83,7 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
     example: values.example,
     allowedHosts: values["allowed-host"],
     quiet: values.quiet,
+    ...(values.assembly === undefined ? {} : { assembly: values.assembly }),
   };
 }
 

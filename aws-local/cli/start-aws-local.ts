@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashSigningKey } from "../../adapters/http/signing";
 import { exampleServeUrl, startExampleApp } from "../../dev/example-process";
-import { synthesize } from "../prod-bed/cloud-assembly";
+import { readFerryStack, synthesize } from "../prod-bed/cloud-assembly";
 import { startProdBed, type ProdBed } from "../prod-bed/prod-bed";
 import { awsLocalFront } from "./aws-local-front";
 import type { AwsLocalOptions } from "./aws-local-options";
@@ -27,16 +27,18 @@ const STAGE = "local";
 
 /**
  * Starts the production topology offline for `ferry aws-local`: synthesizes the stack as
- * `cdk synth` does (bundles included), stands it on the offline servers and emulators on the
- * wall clock, in `options.dir` or in memory, with the local front (dev mode, cross-site guard),
- * starts the example app with `--example`, and syncs it and the apps of `-u`. `print` gets the
- * functions' log lines and progress messages.
+ * `cdk synth` does (bundles included), or reads the one `--assembly` names; stands it on the
+ * offline servers and emulators on the wall clock, in `options.dir` or in memory, with the local
+ * front (dev mode, cross-site guard); starts the example app with `--example`; and syncs it and
+ * the apps of `-u`. `print` gets the functions' log lines and progress messages.
  */
 export async function startAwsLocal(options: AwsLocalOptions, print: (line: string) => void): Promise<AwsLocal> {
   if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
-  const assembly = options.dir !== undefined ? join(options.dir, "cdk.out") : mkdtempSync(join(tmpdir(), "ferry-aws-local-"));
-  print("synthesizing the stack with the CDK (bundles included; about 10 s)...");
-  const stack = await synthesize(assembly, STAGE);
+  // Synthesized into the data directory (or a temporary one), unless an assembly was given.
+  const assembly = options.assembly ?? (options.dir !== undefined ? join(options.dir, "cdk.out") : mkdtempSync(join(tmpdir(), "ferry-aws-local-")));
+  const ownAssembly = options.assembly === undefined && options.dir === undefined;
+  if (options.assembly === undefined) print("synthesizing the stack with the CDK (bundles included; about 10 s)...");
+  const stack = options.assembly === undefined ? await synthesize(assembly, STAGE) : readFerryStack(options.assembly);
   const bed = await startProdBed(stack, {
     port: options.port,
     host: options.host,
@@ -67,7 +69,7 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
     close: async () => {
       example?.kill("SIGTERM");
       await bed.close();
-      if (options.dir === undefined) rmSync(assembly, { recursive: true, force: true });
+      if (ownAssembly) rmSync(assembly, { recursive: true, force: true });
     },
   };
   for (const url of urls) {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -33,6 +33,25 @@ export async function synthesize(outdir: string, stage: string): Promise<Synthes
   // No notices or telemetry: CI has no internet, and synth must not wait on it.
   await promisify(execFile)("npx", ["cdk", "synth", "--quiet", "--no-notices", "--output", outdir, "--context", `stage=${stage}`], { cwd: repoRoot, env: { ...env, CDK_DISABLE_CLI_TELEMETRY: "true" }, maxBuffer: 64 * 1024 * 1024 });
   return readStack(outdir, `Ferry-${stage}`);
+}
+
+/**
+ * Reads the one Ferry stack (`Ferry-<stage>`) of a cloud assembly directory that `cdk synth -o`
+ * wrote; throws naming the directory when it holds none, or several (then say which to use by
+ * synthesizing one stage into a directory of its own).
+ */
+export function readFerryStack(directory: string): SynthesizedStack {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((file) => /^Ferry-[a-z0-9-]+\.template\.json$/.test(file));
+  } catch (error) {
+    throw new Error(`cannot read the cloud assembly ${directory}: ${(error as Error).message}`);
+  }
+  if (names.length !== 1) {
+    const found = names.length === 0 ? "no Ferry-<stage>.template.json" : `${names.length} Ferry stacks (${names.join(", ")})`;
+    throw new Error(`${directory} holds ${found}: synthesize one stage into it with npx cdk synth -o ${directory} -c stage=<stage>`);
+  }
+  return readStack(directory, (names[0] as string).replace(/\.template\.json$/, ""));
 }
 
 /** Reads a stack of a cloud assembly directory. */

@@ -11,8 +11,8 @@ export interface AwsLocalProcess {
   output(): string;
   /** Sends `signal` (SIGKILL by default: no chance to save anything) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Starts a fresh process with the same arguments and port. */
-  restart(): Promise<AwsLocalProcess>;
+  /** Starts a fresh process with the same arguments (and `extra` ones) and port. */
+  restart(extra?: string[]): Promise<AwsLocalProcess>;
 }
 
 /** Starts `node dev/cli/ferry.cjs aws-local <args>` (with `env` added) and resolves once it prints its URL (synth included: up to 90 s). */
@@ -36,7 +36,7 @@ export async function startAwsLocalProcess(args: string[], port = 0, env: Record
     url,
     output: () => output,
     stop: (signal = "SIGKILL") => exitOf(child, signal),
-    restart: () => startAwsLocalProcess(args, Number(new URL(url).port), env),
+    restart: (extra = []) => startAwsLocalProcess([...args, ...extra], Number(new URL(url).port), env),
   };
 }
 

@@ -38,6 +38,8 @@ describe("ferry aws-local", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "ferry-aws-local-"));
   });
+  /** The assembly the first start synthesized into its data directory: later starts run it as `--assembly`. */
+  const synthesized = () => join(dir, "cdk.out");
   afterAll(async () => {
     for (const each of processes) await each.stop("SIGKILL");
     for (const app of apps) await app.close();
@@ -73,7 +75,7 @@ describe("ferry aws-local", () => {
     const [stoppedId] = await api.send({ name: "local/sleep", data: { tag: "stopped" } });
     await asleep(stoppedId as string);
     expect(await first.stop("SIGINT")).toBe(0);
-    const second = await first.restart();
+    const second = await first.restart(["--assembly", synthesized()]);
     processes.push(second);
     expect(second.output()).toMatch(/\(([1-9]\d*) queued messages restored\)/);
 
@@ -88,7 +90,7 @@ describe("ferry aws-local", () => {
     await api.until("the waiter waiting", async () => ((await phaseOf(api, waiting.run_id)) === "waiting" ? true : undefined), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 800));
     await second.stop("SIGKILL");
-    const third = await second.restart();
+    const third = await first.restart(["--assembly", synthesized()]);
     processes.push(third);
     expect(third.output()).toMatch(/\(([1-9]\d*) queued messages restored\)/);
 
@@ -113,7 +115,7 @@ describe("ferry aws-local", () => {
   it("with --signing-key and --event-key refuses what lacks them, and runs signed apps: ours, and the example app of --example", async () => {
     const signingKey = `signkey-prod-${"5a".repeat(32)}`;
     const examplePort = await freePort();
-    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1", "--example"], 0, {
+    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1", "--example", "--assembly", synthesized()], 0, {
       FERRY_EXAMPLE_PORT: String(examplePort),
       VIDEO_PROCESSING_WAIT: "1s",
     });
