@@ -20,7 +20,11 @@ export async function awsLocalMain(argv: string[]): Promise<void> {
     return;
   }
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const local = await startAwsLocal(options, print);
+  const local = await startAwsLocal(options, print).catch((error: NodeJS.ErrnoException) => {
+    // The HTTP API's port is the one a user picks; say how to pick another.
+    if (error.code === "EADDRINUSE") throw new Error(`ferry aws-local: ${options.host}:${options.port} is taken (is ferry dev or another aws-local running?); --port <n> picks another`);
+    throw error;
+  });
   const url = local.url.replace(/\/$/, "");
   const devMode = options.signingKeyHex === undefined;
   print(`\nFerry on the offline AWS topology at ${url}`);

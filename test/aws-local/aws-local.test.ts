@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ferry } from "@ferry/sdk";
@@ -146,5 +148,18 @@ describe("ferry aws-local", () => {
     const video = await api.until("process-video-upload to finish", async () => (await videoRuns()).data.find((run) => run.status !== "Running"), 60_000);
     expect(video).toMatchObject({ status: "Completed", output: { transcoded: "s3://bucket/v1.h264.mp4" } });
     await local.stop("SIGTERM");
+  });
+
+  it("says so when its port is taken, and exits 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = spawnSync(process.execPath, [join(__dirname, "../../dev/cli/ferry.cjs"), "aws-local", "--in-memory", "--port", String(port), "--assembly", synthesized()], { encoding: "utf8", timeout: 60_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`127.0.0.1:${port} is taken`);
+    } finally {
+      taken.close();
+    }
   });
 });
