@@ -20,6 +20,8 @@ export interface AwsLocalOptions {
   quiet: boolean;
   /** A cloud assembly `cdk synth` wrote before (`--assembly`), run as it is instead of synthesizing. */
   assembly?: string;
+  /** Port of the dashboard (`ferry dashboard` on this API, started with it); undefined with `--no-dashboard`. */
+  dashboardPort?: number;
 }
 
 export const awsLocalUsage = `Usage: ferry aws-local [options]
@@ -39,6 +41,8 @@ at a deployment (INNGEST_BASE_URL).
   --event-key <key>     accept only this event key on POST /e/:key (default: any)
   -u, --url <url>       app serve URL to sync once started (repeatable)
   --example             also start the example app and sync it (as ferry dev --example)
+  --dashboard-port <n>  port of the dashboard it serves (default 8289; 0 picks a free one)
+  --no-dashboard        serve no dashboard
   --quiet               print only the functions' warnings and errors
   --assembly <dir>      run the stack \`cdk synth -o <dir>\` wrote (what you will deploy)
                         instead of synthesizing one
@@ -60,11 +64,15 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
       example: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       assembly: { type: "string" },
+      "dashboard-port": { type: "string", default: "8289" },
+      "no-dashboard": { type: "boolean", default: false },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const dashboardPort = Number(values["dashboard-port"]);
+  if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535) throw new Error(`--dashboard-port must be 0..65535, got ${values["dashboard-port"]}`);
   if (values.dir !== undefined && values["in-memory"]) throw new Error("--dir and --in-memory exclude each other");
   for (const url of values.url) if (!/^https?:\/\/[^/\s]+/.test(url)) throw new Error(`-u expects an http(s) URL, got ${url}`);
   for (const name of values["allowed-host"]) {
@@ -84,6 +92,7 @@ export function parseAwsLocalOptions(argv: string[], env: Record<string, string 
     allowedHosts: values["allowed-host"],
     quiet: values.quiet,
     ...(values.assembly === undefined ? {} : { assembly: values.assembly }),
+    ...(values["no-dashboard"] ? {} : { dashboardPort }),
   };
 }
 

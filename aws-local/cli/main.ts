@@ -22,7 +22,7 @@ export async function awsLocalMain(argv: string[]): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const local = await startAwsLocal(options, print).catch((error: NodeJS.ErrnoException) => {
     // The HTTP API's port is the one a user picks; say how to pick another.
-    if (error.code === "EADDRINUSE") throw new Error(`ferry aws-local: ${options.host}:${options.port} is taken (is ferry dev or another aws-local running?); --port <n> picks another`);
+    if (error.code === "EADDRINUSE") throw new Error(`ferry aws-local: ${error.message.replace(/^listen EADDRINUSE: address already in use /, "")} is taken (is ferry dev or another aws-local running?); --port <n> and --dashboard-port <n> pick others`);
     throw error;
   });
   const url = local.url.replace(/\/$/, "");
@@ -31,7 +31,7 @@ export async function awsLocalMain(argv: string[]): Promise<void> {
   print(`  events      POST ${url}/e/${options.eventKey === undefined ? "<any key>" : "<event key>"}`);
   print(`  apps        INNGEST_BASE_URL=${url}${devMode ? " INNGEST_DEV=1 (dev mode: no signing key needed)" : " INNGEST_SIGNING_KEY=<your signing key>"}`);
   print(`  REST API    ${url}/v1/runs${devMode ? "" : " (Authorization: Bearer <hashed signing key>)"}`);
-  print(`  dashboard   npx ferry dashboard --api ${url}${devMode ? "" : " --signing-key <your signing key>"}`);
+  print(`  dashboard   ${local.dashboardUrl === undefined ? `off (npx ferry dashboard --api ${url}${devMode ? "" : " --signing-key <key>"})` : `${local.dashboardUrl}/`}`);
   print(`  data        ${options.dir === undefined ? "in memory (gone on exit)" : `${options.dir} (${local.bed.restoredMessages} queued messages restored)`}`);
   print("");
   stopOnSignals(() => local.close());

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashSigningKey } from "../../adapters/http/signing";
+import { startDashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
 import { exampleServeUrl, startExampleApp } from "../../dev/example-process";
 import { readFerryStack, synthesize } from "../prod-bed/cloud-assembly";
 import { startProdBed, type ProdBed } from "../prod-bed/prod-bed";
@@ -14,6 +15,8 @@ import { formatLogLine } from "./log-line";
 export interface AwsLocal {
   /** The HTTP API's base URL, ending with `/` (what `INNGEST_BASE_URL` points at). */
   url: string;
+  /** The dashboard's URL (no trailing slash), unless it was turned off. */
+  dashboardUrl?: string;
   /** `signkey-prod-<hex>`: the key apps sign with when not in dev mode. */
   signingKey: string;
   eventKey: string;
@@ -61,13 +64,23 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
     example = startExampleApp(bed.apiUrl.replace(/\/$/, ""), print, keys);
     urls.push(exampleServeUrl());
   }
+  // `ferry dashboard` on this API, with the key kept in this process, as for a deployment.
+  const dashboard =
+    options.dashboardPort === undefined
+      ? undefined
+      : await startDashboardProxy({ api: bed.apiUrl.replace(/\/$/, ""), port: options.dashboardPort, host: options.host, signingKey: bed.signingKey }).catch(async (error: unknown) => {
+          await bed.close();
+          throw error;
+        });
   const local: AwsLocal = {
     url: bed.apiUrl,
+    dashboardUrl: dashboard?.url,
     signingKey: bed.signingKey,
     eventKey: bed.eventKey,
     bed,
     close: async () => {
       example?.kill("SIGTERM");
+      await dashboard?.close();
       await bed.close();
       if (ownAssembly) rmSync(assembly, { recursive: true, force: true });
     },

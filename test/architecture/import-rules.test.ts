@@ -32,8 +32,8 @@ const rules: Rule[] = [
   // `ferry aws-local`: the offline AWS servers and emulators and the synthesized stack standing on
   // them. It runs the Lambda bundles `cdk synth` writes (by path, never by import), so it reaches
   // the engine only through the AWS adapters' client settings and wire shapes.
-  // It starts the example app as `ferry dev --example` does, with the same launcher.
-  { folder: "aws-local", mayImport: ["core", "adapters/aws", "adapters/http", "aws-local", "dev/example-process"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
+  // It starts the example app as `ferry dev --example` does, and `ferry dashboard` on itself.
+  { folder: "aws-local", mayImport: ["core", "adapters/aws", "adapters/http", "aws-local", "dev/example-process", "dev/dashboard-proxy"], forbiddenPackages: /^(aws-cdk-lib|better-sqlite3)/ },
 ];
 
 const inside = (target: string, folder: string) => target === folder || target.startsWith(`${folder}/`);

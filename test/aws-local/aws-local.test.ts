@@ -24,6 +24,13 @@ async function phaseOf(api: FerryApi, runId: string): Promise<string> {
   return (await api.request<{ data: { phase: string } }>("GET", `/v1/runs/${runId}`)).body.data.phase;
 }
 
+/** The dashboard URL a `ferry aws-local` printed. */
+function dashboardOf(local: AwsLocalProcess): string {
+  const match = /dashboard\s+(http:\/\/[\d.]+:\d+)\//.exec(local.output());
+  if (!match) throw new Error(`no dashboard URL in:\n${local.output()}`);
+  return match[1] as string;
+}
+
 async function onlyRunOf(api: FerryApi, eventId: string): Promise<RunView> {
   return api.until(`a run of ${eventId}`, async () => (await api.runsOf(eventId))[0]);
 }
@@ -49,7 +56,7 @@ describe("ferry aws-local", () => {
   });
 
   it("in dev mode runs an official-SDK app; a Ctrl-C mid-sleep and a kill -9 mid-sleep and mid-wait lose nothing (--dir)", async () => {
-    const first = await startAwsLocalProcess(["--dir", dir, "--quiet"]);
+    const first = await startAwsLocalProcess(["--dir", dir, "--quiet", "--dashboard-port", "0"]);
     processes.push(first);
     provideAsyncContext();
     const inngest = new Inngest({ id: "local-app", isDev: true, baseUrl: first.url, logger: quiet });
@@ -111,13 +118,17 @@ describe("ferry aws-local", () => {
     } finally {
       await dashboard.close();
     }
+    // And it serves that dashboard itself.
+    const own = dashboardOf(third);
+    expect((await fetch(`${own}/`)).headers.get("content-type")).toMatch(/text\/html/);
+    expect(((await (await fetch(`${own}/v1/runs?limit=10`)).json()) as { data: unknown[] }).data).toHaveLength(3);
     await third.stop("SIGTERM");
   });
 
   it("with --signing-key and --event-key refuses what lacks them, and runs signed apps: ours, and the example app of --example", async () => {
     const signingKey = `signkey-prod-${"5a".repeat(32)}`;
     const examplePort = await freePort();
-    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1", "--example", "--assembly", synthesized()], 0, {
+    const local = await startAwsLocalProcess(["--in-memory", "--quiet", "--signing-key", signingKey, "--event-key", "k1", "--example", "--assembly", synthesized(), "--dashboard-port", "0"], 0, {
       FERRY_EXAMPLE_PORT: String(examplePort),
       VIDEO_PROCESSING_WAIT: "1s",
     });
@@ -147,6 +158,10 @@ describe("ferry aws-local", () => {
     const videoRuns = async () => (await (await fetch(`${local.url}/v1/events/${sent.ids[0]}/runs`, { headers: bearer })).json()) as { data: RunView[] };
     const video = await api.until("process-video-upload to finish", async () => (await videoRuns()).data.find((run) => run.status !== "Running"), 60_000);
     expect(video).toMatchObject({ status: "Completed", output: { transcoded: "s3://bucket/v1.h264.mp4" } });
+    // Its dashboard holds the signing key: the page needs none, and the key never reaches it.
+    const page = await fetch(`${dashboardOf(local)}/v1/runs?limit=10`);
+    expect(page.status).toBe(200);
+    expect(JSON.stringify(await page.json())).not.toContain(signingKey);
     await local.stop("SIGTERM");
   });
 
@@ -155,7 +170,7 @@ describe("ferry aws-local", () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const run = spawnSync(process.execPath, [join(__dirname, "../../dev/cli/ferry.cjs"), "aws-local", "--in-memory", "--port", String(port), "--assembly", synthesized()], { encoding: "utf8", timeout: 60_000 });
+      const run = spawnSync(process.execPath, [join(__dirname, "../../dev/cli/ferry.cjs"), "aws-local", "--in-memory", "--port", String(port), "--assembly", synthesized(), "--no-dashboard"], { encoding: "utf8", timeout: 60_000 });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`127.0.0.1:${port} is taken`);
     } finally {
