@@ -21,7 +21,7 @@ export async function awsLocalMain(argv: string[]): Promise<void> {
   }
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const local = await startAwsLocal(options, print).catch((error: NodeJS.ErrnoException) => {
-    // The HTTP API's port is the one a user picks; say how to pick another.
+    // Both ports (the HTTP API, the dashboard) are ones a user picks: say which is taken and how to pick others.
     if (error.code === "EADDRINUSE") throw new Error(`ferry aws-local: ${error.message.replace(/^listen EADDRINUSE: address already in use /, "")} is taken (is ferry dev or another aws-local running?); --port <n> and --dashboard-port <n> pick others`);
     throw error;
   });
