@@ -46,7 +46,7 @@ export async function applyOps(
     if (options.ending) delete decision.stuck;
     if (decision.stuck) endRun(current, { status: "Failed", error: { name: "NoProgressError", message: decision.stuck } }, now);
     return { run: current, result: decision };
-  });
+  }, context.latest);
   if (!moved?.changed || !moved.result) return;
   for (const step of finished) deps.observer.stepFinished?.(moved.run, step);
   for (const retry of plan.retries) deps.observer.stepRetrying?.(moved.run, await deps.runs.getStep(run.id, retry.identity.id), retry.error, retry.at);

@@ -22,4 +22,9 @@ export interface CallContext {
   job: CallJob;
   /** When the call started: events since then may satisfy a wait it asks for. */
   callStart: number;
+  /**
+   * The run as read after the call answered (with the steps it reported settled): the outcome's
+   * first run write decides on it instead of reading the run again.
+   */
+  latest?: RunRecord;
 }

@@ -28,10 +28,13 @@ export type CheckpointResult = "accepted" | "stale" | "unknown-run";
 /**
  * Takes a checkpoint: the steps a discovery call ran since it started, reported while it keeps
  * running the function. Each step is memoized exactly as a 206 answer would (the memo is the
- * claim: whoever memoized first decided the value), then the run records them in its stack and
- * notes the call as the one running it on (`checkpointedBy`), so no other discovery call is
- * issued meanwhile. Only the call the run is waiting for may report: the owed discovery call at
- * the run's position, or the call that already reported.
+ * claim: whoever memoized first decided the value). The call's first report also records its
+ * steps in the run's stack and notes the call as the one running it on (`checkpointedBy`), so
+ * no other discovery call is issued meanwhile. Later reports of the same call write their memos
+ * only: the call's answer settles them into the stack (`settleReportedSteps`), as a redelivered
+ * job would, so a step costs one write instead of two (a run write per report was a fifth of a
+ * deployment's cost per step). Only the call the run is waiting for may report: the owed
+ * discovery call at the run's position, or the call that already reported.
  *
  * Converges like a job: a report sent again after a lost answer, or after a crash between the
  * memo and the run write, finds its memos and completes the run write.
@@ -51,6 +54,12 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
     const step = await memoizeStep(deps, identity, memo, "Completed", 1, stepStart(op, now, run.startedAt ?? run.createdAt));
     if (step) finished.push(step);
     else if (!(await sameMemo(deps, run.id, op.id, memo))) return "stale";
+  }
+  // The call already owns the run: its memos are the record until its answer settles them. A
+  // cancel that lands during the memo write is seen by the next report, which is refused.
+  if (run.checkpointedBy === checkpoint.callId) {
+    for (const step of finished) deps.observer.stepFinished?.(run, step);
+    return "accepted";
   }
   // Decided first on the run read above (only this call's memo writes came since, and they leave
   // the run as it was): one read fewer per report; a run that moved meanwhile is read again.

@@ -1,3 +1,4 @@
+import type { RunRecord } from "../model/run";
 import type { EngineDeps } from "./deps";
 import { endRun, type RunEnding, type StoredEnding } from "./end-run";
 import { storableOutput } from "./payloads";
@@ -12,12 +13,12 @@ export type { RunEnding } from "./end-run";
  * the ended run by `deriveRunEffects`, so a redelivered job re-issues it. An output over the
  * payload threshold is written to the PayloadStore first (content-addressed: a finish delivered
  * again writes the same key) and the run keeps its reference. Returns false when the run had
- * already ended.
+ * already ended. `justRead`: see `mutateRun`.
  */
-export async function finishRun(deps: EngineDeps, runId: string, ending: RunEnding): Promise<boolean> {
+export async function finishRun(deps: EngineDeps, runId: string, ending: RunEnding, justRead?: RunRecord): Promise<boolean> {
   const stored: StoredEnding = ending.status === "Completed" ? { status: "Completed", ...(await storableOutput(deps, runId, ending.output)) } : ending;
   const now = deps.clock.now();
-  const result = await transitionRun(deps, runId, (run) => ({ run: endRun(run, stored, now), result: true }));
+  const result = await transitionRun(deps, runId, (run) => ({ run: endRun(run, stored, now), result: true }), justRead);
   if (!result?.changed) return false;
   deps.observer.runFinished?.(result.run);
   return true;

@@ -27,7 +27,7 @@ async function movedOnWithout(deps: EngineDeps, runId: string, job: CallContext[
 export async function handleFunctionError(
   deps: EngineDeps,
   outcome: Extract<CallOutcome, { type: "function-error" }>,
-  { run, fn, job }: CallContext,
+  { run, fn, job, latest }: CallContext,
 ): Promise<void> {
   // The engine itself told this call to stop (its checkpoint was refused: the run moved on
   // without it), so its failure says nothing about the run. Checked against the run, so a
@@ -42,7 +42,7 @@ export async function handleFunctionError(
   }
   const maxAttempts = fn.retries + 1;
   if (!outcome.retriable || job.attempt + 1 >= maxAttempts) {
-    await finishRun(deps, run.id, { status: "Failed", error: outcome.error });
+    await finishRun(deps, run.id, { status: "Failed", error: outcome.error }, latest);
     return;
   }
   const at = Math.max(now + backoffDelay(job.attempt, deps.ids.random(), deps.settings.retryBaseDelay), outcome.retryAt ?? 0);
@@ -62,7 +62,7 @@ export async function handleFunctionError(
     }
     current.waiting = { type: "retrying", stepId, attempt: job.attempt + 1, at };
     return { run: current, result: true };
-  });
+  }, latest);
   if (!updated?.changed) return;
   deps.observer.stepRetrying?.(updated.run, stepId ? await deps.runs.getStep(run.id, stepId) : undefined, outcome.error, at);
 }

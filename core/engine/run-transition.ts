@@ -29,9 +29,10 @@ export async function transitionRun<T>(
 /**
  * Moves steps that are memoized into the run's completed stack (once each). The memo is the
  * claim: whoever memoized a step first decided its value; this only records it in the run.
- * With no `stepIds`, every memoized step of the run is checked (the slow path, for redelivery).
+ * With no `stepIds`, every memoized step of the run is checked (the slow path, for redelivery,
+ * and for the steps a checkpointing call reported). `justRead`: see `mutateRun`.
  */
-export async function settleSteps(deps: EngineDeps, runId: string, stepIds?: string[]): Promise<RunMutation<boolean> | undefined> {
+export async function settleSteps(deps: EngineDeps, runId: string, stepIds?: string[], justRead?: RunRecord): Promise<RunMutation<boolean> | undefined> {
   const steps = stepIds
     ? (await Promise.all(stepIds.map((id) => deps.runs.getStep(runId, id)))).filter((step) => step !== undefined)
     : await deps.runs.listSteps(runId);
@@ -47,7 +48,7 @@ export async function settleSteps(deps: EngineDeps, runId: string, stepIds?: str
     run.parallel = Object.keys(run.pending).length > 1;
     run.waiting = undefined;
     return { run, result: true };
-  });
+  }, justRead);
 }
 
 /**

@@ -220,7 +220,7 @@ describe("POST /v1/checkpoint/{runId}/async", () => {
     expect(refused).toEqual({ status: 409, body: expect.objectContaining({ error: expect.stringMatching(/no longer waiting/) }) });
   });
 
-  it("reads the run once per report, and refuses a report when the run moved between that read and its write", async () => {
+  it("reads the run once per report; only the call's first report writes the run, the later ones write their memos", async () => {
     const { post, run } = await withRun();
     const runs = ferry.engine.deps.runs;
     const getRun = runs.getRun.bind(runs);
@@ -231,16 +231,33 @@ describe("POST /v1/checkpoint/{runId}/async", () => {
     };
     expect((await post({ qi_id: owedCall, steps: [stepRun("h1", 1)] })).status).toBe(200);
     expect(reads).toBe(1);
-    // Cancelled while the report memoizes its step: the write finds a newer version, reads again, and gives up.
+    const owned = await getRun(RUN);
+    expect(owned).toMatchObject({ stack: ["h1"], checkpointedBy: owedCall });
+    reads = 0;
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h2", 2)] })).status).toBe(200);
+    expect(reads).toBe(1);
+    // The run is as the first report left it; h2's memo is the record until the call's answer settles it.
+    expect(await getRun(RUN)).toEqual(owned);
+    expect((await runs.getStep(RUN, "h2"))?.memo?.value).toEqual({ data: 2 });
+    // Sent again after a lost answer, it finds its memo and is accepted again.
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h2", 2)] })).status).toBe(200);
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h2", "another value")] })).status).toBe(409);
+    expect(await run()).toEqual(owned);
+  });
+
+  it("refuses a first report when the run moved between its read and its write, and leaves the run as the other writer left it", async () => {
+    const { post, run } = await withRun();
+    const runs = ferry.engine.deps.runs;
+    // Cancelled while the report memoizes its step: the run write finds a newer version, reads again, and gives up.
     const putStep = runs.putStep.bind(runs);
     runs.putStep = async (step, expected) => {
       const written = await putStep(step, expected);
-      if (step.id === "h2") await cancelRun(ferry.engine.deps, RUN);
+      if (step.id === "h1") await cancelRun(ferry.engine.deps, RUN);
       return written;
     };
-    reads = 0;
-    expect((await post({ qi_id: owedCall, steps: [stepRun("h2", 2)] })).status).toBe(409);
-    expect(await run()).toMatchObject({ status: "Cancelled", stack: ["h1"] });
+    expect((await post({ qi_id: owedCall, steps: [stepRun("h1", 1)] })).status).toBe(409);
+    expect(await run()).toMatchObject({ status: "Cancelled", stack: [] });
+    expect((await run())?.checkpointedBy).toBeUndefined();
   });
 
   it("answers 404 for an unknown run and 400 naming the field for a malformed report, storing nothing", async () => {
