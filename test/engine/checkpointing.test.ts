@@ -99,6 +99,50 @@ describe("checkpointing (our SDK)", () => {
     expect(Object.fromEntries(ran)).toEqual({ a: 1, b: 1, fell: 1, c: 1 });
   });
 
+  it("settles the steps a call reported when its worker died before acting on the answer: the job delivered again calls from there, and no step runs twice", async () => {
+    const ran = new Map<string, number>();
+    const count = (name: string) => ran.set(name, (ran.get(name) ?? 0) + 1);
+    let crashNext = false;
+    await start((client) => [
+      client.createFunction({ id: "cut" }, { event: "cp/cut" }, async ({ step }) => {
+        let total = 0;
+        for (const name of ["a", "b", "c", "d"]) total += await step.run(name, () => (count(name), 1));
+        return total;
+      }),
+    ]);
+    const runs = ferry.engine.deps.runs;
+    const listSteps = runs.listSteps.bind(runs);
+    // The first call's reports are in (b, c and d wrote only their memos); the worker dies at
+    // the settle's first port call, before the answer is acted on.
+    runs.listSteps = async (runId) => {
+      if (crashNext) {
+        crashNext = false;
+        throw new Error("the worker died");
+      }
+      return listSteps(runId);
+    };
+    const getRun = runs.getRun.bind(runs);
+    runs.getRun = async (runId) => {
+      const run = await getRun(runId);
+      if (calls.length === 1 && run?.checkpointedBy !== undefined && !ran.has("crashed")) {
+        ran.set("crashed", 1);
+        crashNext = true;
+      }
+      return run;
+    };
+    const [id] = await ferry.send({ name: "cp/cut", data: {} });
+    // The job failed: the local queue hands it out again after its backoff.
+    expect(await runOf(id as string)).toMatchObject({ status: "Running", checkpointedBy: expect.any(String) });
+    await ferry.advance(10 * 60_000);
+    const run = await runOf(id as string);
+    expect(run).toMatchObject({ status: "Completed", output: 4 });
+    expect(Object.fromEntries(ran)).toEqual({ a: 1, b: 1, c: 1, d: 1, crashed: 1 });
+    expect(calls).toHaveLength(2);
+    const steps = await listSteps(run.id);
+    expect(run.stack).toEqual(steps.map((step) => step.id));
+    expect(steps).toHaveLength(4);
+  });
+
   it("stops the call when the run is cancelled meanwhile: the next report is refused and the run stays cancelled", async () => {
     let reachedC = false;
     await start((client) => [
