@@ -27,7 +27,8 @@ export async function applyOps(
   const attempts = job.attempt + 1;
   const finished: StepRecord[] = [];
   for (const completion of plan.completions) {
-    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, attempts, completion.startedAt);
+    // A discovery call's finished steps ran inline, so they seldom have a record yet.
+    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, { attempts, startedAt: completion.startedAt, likelyNew: job.stepId === undefined });
     if (step) finished.push(step);
   }
   for (const retry of plan.retries) {

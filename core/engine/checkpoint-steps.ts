@@ -51,7 +51,8 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
     const identity: StepIdentity = { runId: run.id, id: op.id, name: op.name ?? op.displayName ?? op.id, displayName: op.displayName, kind: "run" };
     const memo = { data: op.data ?? null };
     // A report comes after the step ran: it began its reported duration ago, not before the run did.
-    const step = await memoizeStep(deps, identity, memo, "Completed", 1, stepStart(op, now, run.startedAt ?? run.createdAt));
+    // A reported step ran inline: it has no record unless this report was sent before.
+    const step = await memoizeStep(deps, identity, memo, "Completed", { attempts: 1, startedAt: stepStart(op, now, run.startedAt ?? run.createdAt), likelyNew: true });
     if (step) finished.push(step);
     else if (!(await sameMemo(deps, run.id, op.id, memo))) return "stale";
   }

@@ -19,7 +19,7 @@ export async function completeStep(
 ): Promise<StepRecord | undefined> {
   const run = await deps.runs.getRun(identity.runId);
   if (!run || isTerminal(run.status)) return undefined;
-  const step = identity.id in run.pending ? await memoizeStep(deps, identity, memo, status, attempts) : undefined;
+  const step = identity.id in run.pending ? await memoizeStep(deps, identity, memo, status, { attempts }) : undefined;
   const settled = await settleSteps(deps, identity.runId, [identity.id]);
   if (step && settled?.changed) deps.observer.stepFinished?.(settled.run, step);
   return step;

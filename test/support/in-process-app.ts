@@ -1,7 +1,7 @@
 import { Ferry, createServeHandler, type ServableFunction, type ServeRequest, type ServeResponse } from "@ferry/sdk";
 import type { EngineDeps, FunctionCaller, VirtualClock } from "../../core";
 import { buildRouter } from "../../dev/server/dev-server";
-import { routerFetch } from "./router-fetch";
+import { routerFetch, type RequestScope } from "./router-fetch";
 
 /** Runs after the app answered a call and before the engine acts on it (to inject races). */
 export type AfterCall = (requestBody: string, response: ServeResponse) => Promise<void>;
@@ -45,9 +45,10 @@ export async function joinInProcessApp(
   caller: InProcessCaller,
   build: (ferry: Ferry) => ServableFunction[],
   context: { virtualClock?: VirtualClock; idle: () => Promise<void> },
+  scope?: RequestScope,
 ): Promise<Ferry> {
   const router = buildRouter({ deps, syncApp: async (url) => ({ ok: false, url, error: "not in-process" }), ...context });
-  const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: routerFetch(router) });
+  const ferry = new Ferry({ id: "app", isDev: true, baseUrl: "http://ferry.test", fetch: routerFetch(router, scope) });
   const serveHandler = createServeHandler({ client: ferry, functions: build(ferry) });
   caller.serve(serveHandler);
   const appUrl = "http://app.test/api/inngest";

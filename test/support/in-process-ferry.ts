@@ -2,6 +2,7 @@ import type { Ferry, ServableFunction } from "@ferry/sdk";
 import { VirtualClock, type EngineDeps, type EngineObserver, type EngineSettings } from "../../core";
 import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from "../../adapters/local/local-engine";
 import { inProcessCaller, joinInProcessApp, type AfterCall } from "./in-process-app";
+import type { RequestScope } from "./router-fetch";
 
 /** Start of virtual time in engine tests. */
 export const T0 = Date.parse("2026-03-01T00:00:00Z");
@@ -34,6 +35,8 @@ export interface InProcessOptions {
    * requests their own scope). In process, the app's requests run inside the job that called it.
    */
   apiScope?: (method: string, path: string, serve: () => void) => void;
+  /** Runs around each request the in-process app makes to the engine API (which runs inside the job that called the app). */
+  appRequestScope?: RequestScope;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function startInProcessFerry(
   const engine = createLocalEngine({ database: ":memory:", caller: app.caller, clock, settings: options.settings, observer: options.observer, handle: options.handle });
   // The engine starts before the app syncs, as `ferry dev` does: registering schedules crons.
   engine.start();
-  const ferry = await joinInProcessApp(options.apiDeps?.(engine.deps) ?? engine.deps, app, build, { virtualClock: clock, idle: () => engine.idle() });
+  const ferry = await joinInProcessApp(options.apiDeps?.(engine.deps) ?? engine.deps, app, build, { virtualClock: clock, idle: () => engine.idle() }, options.appRequestScope);
   return {
     engine,
     clock,

@@ -12,7 +12,10 @@
  * Checkpoints (steps an SDK reports while its call goes on) are crash points too. In process the
  * app's requests run inside the job that called it, so they count as that job's port calls. Over
  * HTTP each checkpoint request is a unit of its own: its first try fails at the k-th port call,
- * and the SDK's retry of it (the next request for the same run) is its redelivery.
+ * and the SDK's retry of it (the next request for the same run) is its redelivery. Events the
+ * app sends (`step.sendEvent`) are never faulted: the ingest Lambda serves them, not the job, and
+ * a fault there would fail the step on every attempt (each a new job failing at the same k),
+ * which says nothing about the job converging.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Ferry, ServableFunction } from "@ferry/sdk";
@@ -168,6 +171,7 @@ export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenari
     settings: { retryBaseDelay: 1000 },
     apiDeps: (deps) => (wrapped ??= wrapDeps(deps, context, memoChanges, badNames)),
     apiScope,
+    appRequestScope: (method, path, serve) => (method === "POST" && path.startsWith("/e/") ? context.exit(serve) : serve()),
   };
   const ferry = start ? await start(options) : underTest(await startInProcessFerry(scenario.functions ?? (() => []), options));
   try {
