@@ -5,7 +5,7 @@ import type { CallContext } from "./call-context";
 import { decideOps, planOps, type OpsDecision } from "./decide-ops";
 import type { EngineDeps } from "./deps";
 import { endRun } from "./end-run";
-import { transitionRun } from "./run-transition";
+import { recordInStack, transitionRun } from "./run-transition";
 import { memoizeStep, mutateStep, newStep } from "./step-mutation";
 
 /**
@@ -42,6 +42,7 @@ export async function applyOps(
     await mutateStep(deps, run.id, start.identity.id, (step) => (step ? undefined : newStep(start.identity, start.status, now)));
   }
   const moved = await transitionRun<OpsDecision>(deps, run.id, (current) => {
+    recordInStack(current, context.reported ?? []);
     const decision = decideOps(current, plan, context, now);
     // Steps reported beside RunComplete: the run is about to end, so making no progress is fine.
     if (options.ending) delete decision.stuck;

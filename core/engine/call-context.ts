@@ -23,8 +23,14 @@ export interface CallContext {
   /** When the call started: events since then may satisfy a wait it asks for. */
   callStart: number;
   /**
-   * The run as read after the call answered (with the steps it reported settled): the outcome's
-   * first run write decides on it instead of reading the run again.
+   * The run as read after the call answered: the outcome's first run write decides on it
+   * instead of reading the run again.
    */
   latest?: RunRecord;
+  /**
+   * Steps a checkpointing call reported after its first report (`checkpointSteps` wrote only
+   * their memos), in the order they finished: the outcome's run write records them in the stack
+   * before it reads the answer against the stack.
+   */
+  reported?: readonly string[];
 }

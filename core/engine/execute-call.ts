@@ -13,7 +13,7 @@ import { finishRun } from "./finish-run";
 import { handleFunctionError } from "./function-error";
 import { resolveMemos, runEvents } from "./payloads";
 import { mutateRun } from "./run-mutation";
-import { settleSteps, transitionRun } from "./run-transition";
+import { memoizedInOrder, transitionRun } from "./run-transition";
 
 export type { CallContext, CallJob } from "./call-context";
 
@@ -100,28 +100,32 @@ async function callAndApply(deps: EngineDeps, initial: RunRecord, fn: FunctionRe
   // Too large to send (a function URL takes 6 MB): the SDK reads memo and events from the API.
   if (body.length > deps.settings.callBodyLimitBytes) body = JSON.stringify(buildCallRequest({ ...request, useApi: true }));
   const outcome = await callFunction(deps, fn, run, job, body);
-  const latest = request.checkpointAs !== undefined && job.stepId === undefined ? await settleReportedSteps(deps, run.id, callSessionId(job)) : undefined;
-  await applyOutcome(deps, outcome, { run, fn, job, callStart, latest });
+  const afterCall = request.checkpointAs !== undefined && job.stepId === undefined ? await readReportedSteps(deps, run.id, callSessionId(job)) : {};
+  await applyOutcome(deps, outcome, { run, fn, job, callStart, ...afterCall });
 }
 
 /**
- * Records in the run's stack the steps a checkpointing call reported after its first report
- * (`checkpointSteps` writes only their memos), before its answer is read against the stack:
- * where the call got to, where a retry starts, and the finished run's record all count them.
- * Returns the run as it now stands, which the outcome's first write decides on, so a call that
- * did not checkpoint reads the run no more often than before.
+ * Finds the steps a checkpointing call reported after its first report (`checkpointSteps`
+ * writes only their memos), so the outcome's own run write records them in the stack before
+ * it reads the answer against it: where the call got to, where a retry starts and the ended
+ * run's record all count them, for no write of their own. Also returns the run as read, which
+ * that write decides on, so a call that did not checkpoint reads the run no more often than
+ * before. A crash before that write leaves the memos for the redelivered job to settle.
  */
-async function settleReportedSteps(deps: EngineDeps, runId: string, callId: string): Promise<RunRecord | undefined> {
-  const run = await deps.runs.getRun(runId);
-  if (run?.checkpointedBy !== callId) return run;
-  return (await settleSteps(deps, runId, undefined, run))?.run ?? run;
+async function readReportedSteps(deps: EngineDeps, runId: string, callId: string): Promise<Pick<CallContext, "latest" | "reported">> {
+  const latest = await deps.runs.getRun(runId);
+  if (latest?.checkpointedBy !== callId) return { latest };
+  const reported = memoizedInOrder(await deps.runs.listSteps(runId))
+    .map((step) => step.id)
+    .filter((id) => !latest.stack.includes(id));
+  return { latest, reported };
 }
 
 const outcomeHandlers = {
   completed: async (deps, outcome, context) => {
     // Steps reported with the result are recorded first, so the run shows every step it ran.
     if (outcome.steps) await applyOps(deps, { type: "ops", ops: outcome.steps }, context, { ending: true });
-    await finishRun(deps, context.run.id, { status: "Completed", output: outcome.output }, outcome.steps ? undefined : context.latest);
+    await finishRun(deps, context.run.id, { status: "Completed", output: outcome.output }, outcome.steps ? {} : { justRead: context.latest, reported: context.reported });
   },
   ops: (deps, outcome, context) => applyOps(deps, outcome, context),
   "function-error": (deps, outcome, context) => handleFunctionError(deps, outcome, context),

@@ -5,7 +5,7 @@ import { callSessionId, type CallContext } from "./call-context";
 import { mayReport } from "./checkpoint-steps";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
-import { transitionRun } from "./run-transition";
+import { recordInStack, transitionRun } from "./run-transition";
 import { mutateStep } from "./step-mutation";
 
 /** The error an SDK answers with after the engine refused its checkpoint (HTTP 409). */
@@ -27,7 +27,7 @@ async function movedOnWithout(deps: EngineDeps, runId: string, job: CallContext[
 export async function handleFunctionError(
   deps: EngineDeps,
   outcome: Extract<CallOutcome, { type: "function-error" }>,
-  { run, fn, job, latest }: CallContext,
+  { run, fn, job, latest, reported = [] }: CallContext,
 ): Promise<void> {
   // The engine itself told this call to stop (its checkpoint was refused: the run moved on
   // without it), so its failure says nothing about the run. Checked against the run, so a
@@ -42,7 +42,7 @@ export async function handleFunctionError(
   }
   const maxAttempts = fn.retries + 1;
   if (!outcome.retriable || job.attempt + 1 >= maxAttempts) {
-    await finishRun(deps, run.id, { status: "Failed", error: outcome.error }, latest);
+    await finishRun(deps, run.id, { status: "Failed", error: outcome.error }, { justRead: latest, reported });
     return;
   }
   const at = Math.max(now + backoffDelay(job.attempt, deps.ids.random(), deps.settings.retryBaseDelay), outcome.retryAt ?? 0);
@@ -54,6 +54,7 @@ export async function handleFunctionError(
     } else if (current.checkpointedBy !== undefined) {
       // A checkpointing call failed part way: retry from the steps it reported.
       if (current.checkpointedBy !== callSessionId(job)) return undefined;
+      recordInStack(current, reported);
       delete current.checkpointedBy;
       current.discoveryRetry = { position: current.stack.length, attempt: job.attempt + 1, at };
     } else {

@@ -1,5 +1,6 @@
 import { jobId } from "../model/job";
 import { isTerminal, type RunRecord } from "../model/run";
+import type { StepRecord } from "../model/step";
 import { carryOut } from "./carry-out";
 import type { EngineDeps } from "./deps";
 import { deriveRunEffects, effectsDelta } from "./run-effects";
@@ -29,26 +30,36 @@ export async function transitionRun<T>(
 /**
  * Moves steps that are memoized into the run's completed stack (once each). The memo is the
  * claim: whoever memoized a step first decided its value; this only records it in the run.
- * With no `stepIds`, every memoized step of the run is checked (the slow path, for redelivery,
- * and for the steps a checkpointing call reported). `justRead`: see `mutateRun`.
+ * With no `stepIds`, every memoized step of the run is checked (the slow path, for redelivery).
  */
-export async function settleSteps(deps: EngineDeps, runId: string, stepIds?: string[], justRead?: RunRecord): Promise<RunMutation<boolean> | undefined> {
+export async function settleSteps(deps: EngineDeps, runId: string, stepIds?: string[]): Promise<RunMutation<boolean> | undefined> {
   const steps = stepIds
     ? (await Promise.all(stepIds.map((id) => deps.runs.getStep(runId, id)))).filter((step) => step !== undefined)
     : await deps.runs.listSteps(runId);
-  const done = steps.filter((step) => step.memo).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
+  const done = memoizedInOrder(steps);
   if (done.length === 0) return undefined;
-  return transitionRun(deps, runId, (run) => {
-    const fresh = done.filter((step) => !run.stack.includes(step.id));
-    if (fresh.length === 0) return undefined;
-    for (const step of fresh) {
-      delete run.pending[step.id];
-      run.stack.push(step.id);
-    }
-    run.parallel = Object.keys(run.pending).length > 1;
-    run.waiting = undefined;
-    return { run, result: true };
-  }, justRead);
+  return transitionRun(deps, runId, (run) => (recordInStack(run, done.map((step) => step.id)) ? { run, result: true } : undefined));
+}
+
+/**
+ * Records memoized steps in the run's stack, in the order given, each once: they are no longer
+ * pending, and the run waits for nothing it waited for before. Returns whether any was new.
+ */
+export function recordInStack(run: RunRecord, stepIds: readonly string[]): boolean {
+  const fresh = stepIds.filter((id) => !run.stack.includes(id));
+  if (fresh.length === 0) return false;
+  for (const id of fresh) {
+    delete run.pending[id];
+    run.stack.push(id);
+  }
+  run.parallel = Object.keys(run.pending).length > 1;
+  run.waiting = undefined;
+  return true;
+}
+
+/** The steps that have a memo, in the order they finished (ties keep the order given). */
+export function memoizedInOrder(steps: readonly StepRecord[]): StepRecord[] {
+  return steps.filter((step) => step.memo).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
 }
 
 /**

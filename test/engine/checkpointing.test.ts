@@ -99,7 +99,7 @@ describe("checkpointing (our SDK)", () => {
     expect(Object.fromEntries(ran)).toEqual({ a: 1, b: 1, fell: 1, c: 1 });
   });
 
-  it("settles the steps a call reported when its worker died before acting on the answer: the job delivered again calls from there, and no step runs twice", async () => {
+  it("settles the steps a call reported when its worker died before acting on the answer: the job delivered again settles them, calls from there, and no step runs twice", async () => {
     const ran = new Map<string, number>();
     const count = (name: string) => ran.set(name, (ran.get(name) ?? 0) + 1);
     let crashNext = false;
@@ -112,8 +112,8 @@ describe("checkpointing (our SDK)", () => {
     ]);
     const runs = ferry.engine.deps.runs;
     const listSteps = runs.listSteps.bind(runs);
-    // The first call's reports are in (b, c and d wrote only their memos); the worker dies at
-    // the settle's first port call, before the answer is acted on.
+    // The first call's reports are in (b, c and d wrote only their memos); the worker dies while
+    // it lists them, before the answer's write would have recorded them.
     runs.listSteps = async (runId) => {
       if (crashNext) {
         crashNext = false;
