@@ -23,21 +23,25 @@ export interface BedParts {
  * finish before the next jump. Resolves once nothing moves at the target time.
  */
 export async function advanceBed(parts: BedParts, ms: number): Promise<void> {
-  const { clock, sqs, scheduler } = parts;
+  const { clock, scheduler } = parts;
   const target = clock.now() + ms;
-  await settleBed(parts);
+  // The SQS server's next timer as the last settle saw it stay put. Not read again before a
+  // jump: a timer that ran in real time since then has a message no consumer has had yet, and
+  // a jump decided on a fresh read would pass over it (on a loaded CI machine one did, and the
+  // timer's job came after the jump to the next timer's time).
+  let settledNext = await settleBed(parts);
   for (;;) {
-    const sqsNext = (await sqs.nextTimerAt()) ?? Infinity;
-    // A timer this close runs in real time before a jump would land, and its message would
-    // then be delivered after the jump, late: let it run and settle first.
+    const sqsNext = settledNext ?? Infinity;
+    // A timer this close (or already run) runs in real time before a jump would land, and its
+    // message would then be delivered after the jump, late: let it run and settle first.
     if (sqsNext - clock.now() < 100) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, sqsNext - clock.now()) + 5));
-      await settleBed(parts);
+      settledNext = await settleBed(parts);
       continue;
     }
     await clock.advanceTo(Math.max(Math.min(target, sqsNext, nextFiring(scheduler) ?? target), clock.now() + 1));
     parts.activity.last = performance.now();
-    await settleBed(parts);
+    settledNext = await settleBed(parts);
     if (clock.now() >= target) return;
   }
 }
@@ -45,14 +49,15 @@ export async function advanceBed(parts: BedParts, ms: number): Promise<void> {
 /**
  * Settled only once the SQS server's next timer stayed put through a settle of every poller: a
  * message that became visible in real time just after a poller's last empty receive moved it.
+ * Resolves with that next timer (undefined when none is set).
  */
-async function settleBed(parts: BedParts): Promise<void> {
+async function settleBed(parts: BedParts): Promise<number | undefined> {
   for (let before = await parts.sqs.nextTimerAt(); ; ) {
     await parts.settleOthers?.();
     await settle(parts.pollers, parts.settleTimeoutMs);
     await parts.settleOthers?.();
     const after = await parts.sqs.nextTimerAt();
-    if (after === before && parts.pollers.every((p) => p.isIdle())) return;
+    if (after === before && parts.pollers.every((p) => p.isIdle())) return after;
     before = after;
   }
 }

@@ -31,10 +31,11 @@ export type CheckpointResult = "accepted" | "stale" | "unknown-run";
  * claim: whoever memoized first decided the value). The call's first report also records its
  * steps in the run's stack and notes the call as the one running it on (`checkpointedBy`), so
  * no other discovery call is issued meanwhile. Later reports of the same call write their memos
- * only: the write that carries out the call's answer records them in the stack (the executor's
- * `readReportedSteps`), and a redelivered job settles them, so a step costs one write instead of
- * two (a run write per report was a fifth of a deployment's cost per step). Only the call the run is waiting for may report: the owed
- * discovery call at the run's position, or the call that already reported.
+ * only: the write that carries out the call's answer records them in the stack (the
+ * executor's `readReportedSteps`), and a redelivered job settles them, so a step costs one
+ * write instead of two (a run write per report was a fifth of a deployment's cost per step).
+ * Only the call the run is waiting for may report: the owed discovery call at the run's
+ * position, or the call that already reported.
  *
  * Converges like a job: a report sent again after a lost answer, or after a crash between the
  * memo and the run write, finds its memos and completes the run write.
