@@ -56,22 +56,24 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
     front: (keys) =>
       awsLocalFront({ ...keys, devMode: options.signingKeyHex === undefined, anyEventKey: options.eventKey === undefined, allowedHosts: [options.host, ...options.allowedHosts] }),
   });
+  const api = bed.apiUrl.replace(/\/$/, "");
+  // `ferry dashboard` on this API, with the key kept in this process, as for a deployment.
+  // Started before the example app, so a taken dashboard port leaves no child behind.
+  const dashboard =
+    options.dashboardPort === undefined
+      ? undefined
+      : await startDashboardProxy({ api, port: options.dashboardPort, host: options.host, signingKey: bed.signingKey }).catch(async (error: unknown) => {
+          await bed.close();
+          throw error;
+        });
   const urls = [...options.urls];
   let example: ChildProcess | undefined;
   if (options.example) {
     // Without --signing-key the app runs in dev mode, as with ferry dev; with it, it holds the keys.
     const keys: Record<string, string> = options.signingKeyHex === undefined ? {} : { INNGEST_DEV: "", INNGEST_SIGNING_KEY: bed.signingKey, INNGEST_EVENT_KEY: bed.eventKey };
-    example = startExampleApp(bed.apiUrl.replace(/\/$/, ""), print, keys);
+    example = startExampleApp(api, print, keys);
     urls.push(exampleServeUrl());
   }
-  // `ferry dashboard` on this API, with the key kept in this process, as for a deployment.
-  const dashboard =
-    options.dashboardPort === undefined
-      ? undefined
-      : await startDashboardProxy({ api: bed.apiUrl.replace(/\/$/, ""), port: options.dashboardPort, host: options.host, signingKey: bed.signingKey }).catch(async (error: unknown) => {
-          await bed.close();
-          throw error;
-        });
   const local: AwsLocal = {
     url: bed.apiUrl,
     dashboardUrl: dashboard?.url,

@@ -5,7 +5,7 @@ import { callSessionId } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { memoValue } from "./payloads";
 import { owedDiscoveryCall } from "./run-effects";
-import { transitionRun } from "./run-transition";
+import { recordInStack, transitionRun } from "./run-transition";
 import { memoizeStep, type StepIdentity } from "./step-mutation";
 
 /** A checkpoint as an SDK reports it (`POST /v1/checkpoint/{runId}/async`). */
@@ -67,12 +67,8 @@ export async function checkpointSteps(deps: EngineDeps, checkpoint: Checkpoint):
   // the run as it was): one read fewer per report; a run that moved meanwhile is read again.
   const moved = await transitionRun(deps, run.id, (current) => {
     if (!mayReport(current, checkpoint.callId)) return undefined;
-    const fresh = reported.filter((op) => !current.stack.includes(op.id));
-    if (fresh.length === 0 && current.checkpointedBy === checkpoint.callId) return undefined; // a report sent again
-    for (const op of fresh) {
-      delete current.pending[op.id];
-      current.stack.push(op.id);
-    }
+    const added = recordInStack(current, reported.map((op) => op.id));
+    if (!added && current.checkpointedBy === checkpoint.callId) return undefined; // a report sent again
     current.checkpointedBy = checkpoint.callId;
     current.waiting = undefined;
     return { run: current, result: true };

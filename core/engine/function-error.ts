@@ -1,4 +1,5 @@
 import { boundedError } from "../errors";
+import type { RunRecord } from "../model/run";
 import type { CallOutcome } from "../execution/call-outcome";
 import { backoffDelay } from "../execution/retry-policy";
 import { callSessionId, type CallContext } from "./call-context";
@@ -11,9 +12,12 @@ import { mutateStep } from "./step-mutation";
 /** The error an SDK answers with after the engine refused its checkpoint (HTTP 409). */
 export const STALE_DISPATCH = "StaleDispatchError";
 
-/** The run no longer waits for this call: it ended, or it is not (or no longer) the call the run owes. */
-async function movedOnWithout(deps: EngineDeps, runId: string, job: CallContext["job"]): Promise<boolean> {
-  const current = await deps.runs.getRun(runId);
+/**
+ * The run no longer waits for this call: it ended, or it is not (or no longer) the call the run
+ * owes. Judged on `latest` (the run as read after the call answered) when there is one.
+ */
+async function movedOnWithout(deps: EngineDeps, runId: string, job: CallContext["job"], latest: RunRecord | undefined): Promise<boolean> {
+  const current = latest ?? (await deps.runs.getRun(runId));
   // Only a discovery call checkpoints; a step call's error of that name is the function's own.
   return !current || (job.stepId === undefined && !mayReport(current, callSessionId(job)));
 }
@@ -32,7 +36,7 @@ export async function handleFunctionError(
   // The engine itself told this call to stop (its checkpoint was refused: the run moved on
   // without it), so its failure says nothing about the run. Checked against the run, so a
   // function that throws an error of that name cannot leave its run waiting for nothing.
-  if (outcome.error.name === STALE_DISPATCH && (await movedOnWithout(deps, run.id, job))) return;
+  if (outcome.error.name === STALE_DISPATCH && (await movedOnWithout(deps, run.id, job, latest))) return;
   const now = deps.clock.now();
   const stepId = job.stepId;
   if (stepId) {
