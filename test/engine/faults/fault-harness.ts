@@ -191,6 +191,7 @@ export async function runScenario(scenario: ScenarioDrive & Partial<Pick<Scenari
     return { ...(await describe(ferry.deps)), memoChanges, badNames, callsPerJob };
   } finally {
     await ferry.close();
+    context.disable();
   }
 }
 
