@@ -267,7 +267,11 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   eventbridge.onEvent(async (delivery, bus) => {
     for (const rule of rules) {
       if (rule.bus !== bus || !matchesPattern(rule.pattern, delivery as unknown as Record<string, unknown>)) continue;
-      for (const target of rule.targets) await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target), MessageBody: JSON.stringify(delivery) }));
+      for (const target of rule.targets) {
+        // EventBridge's delivery to an SQS target is a SendMessage billed to the account.
+        counter.count("SQS.SendMessage");
+        await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target), MessageBody: JSON.stringify(delivery) }));
+      }
     }
   });
   // SQS event sources: a poller per mapping, handing Lambda-shaped batches to the function.

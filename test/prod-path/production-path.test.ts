@@ -266,6 +266,8 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     expect(checkpointed.counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
     expect(perCall.counts).toMatchObject({ "ApiGateway.Request": runs, "EventBridge.PutEvents": runs });
     expect(perCall.counts["Lambda.Invoke"]).toBeLessThanOrEqual(runs * 13);
+    // Each event is sent to the route queue (by EventBridge) and its run's call to the run queue.
+    expect(checkpointed.counts["SQS.SendMessage"]).toBeGreaterThanOrEqual(2 * runs);
     // The SQS messages and executor calls per step are what checkpoints save.
     expect(checkpointed.counts["SQS.SendMessage"] ?? 0).toBeLessThan((perCall.counts["SQS.SendMessage"] ?? 0) / 3);
     // A run of 10 checkpointed steps writes 19 items: 10 memos, the run 4 times (created,
