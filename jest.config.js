@@ -15,7 +15,7 @@ module.exports = {
   // Every test file in a fresh worker process. In one long-lived process each file leaves
   // AsyncLocalStorage instances behind (jest-circus makes one per file, the official SDK and
   // playwright more), and Node runs every live storage on every promise: by the last files an
-  // await cost 30 times what it did at the start, and the AWS bed's suites ran 10 times slower
+  // await cost 100 times what it did at the start, and the AWS bed's suites ran 10 times slower
   // (its event API timed out). A limit below any worker's heap recycles the worker after each
   // file; a fresh worker costs well under a second, and the suite got faster, not slower.
   workerIdleMemoryLimit: "1MB",
