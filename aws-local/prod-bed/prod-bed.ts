@@ -123,6 +123,12 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   const sqs = await startSqsServer(clock.now(), { stateFile: kept("sqs.json") });
   const eventbridge = await EventBridgeEmulator.start();
   const secrets = await SecretsManagerEmulator.start();
+  // What EventBridge and Scheduler send to their SQS targets: a SendMessage billed to the
+  // account, so counted like the bed's own requests.
+  const sendOnBehalfOfAws = async (queueArn: string, body: string): Promise<void> => {
+    counter.count("SQS.SendMessage");
+    await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(queueArn), MessageBody: body }));
+  };
   const scheduler = new SchedulerEmulator({
     clock,
     // Schedules fire only from the jump listener below, once the SQS server has jumped too. A
@@ -134,9 +140,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     firingOffsetMs: 59_000,
     stateFile: kept("schedules.json"),
     deliver: async (target) => {
-      for (let copy = faults.duplicates ? 2 : 1; copy > 0; copy--) {
-        await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target.Arn), MessageBody: target.Input ?? "" }));
-      }
+      for (let copy = faults.duplicates ? 2 : 1; copy > 0; copy--) await sendOnBehalfOfAws(target.Arn, target.Input ?? "");
     },
   });
   const { endpoint: schedulerEndpoint } = await scheduler.start();
@@ -267,11 +271,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   eventbridge.onEvent(async (delivery, bus) => {
     for (const rule of rules) {
       if (rule.bus !== bus || !matchesPattern(rule.pattern, delivery as unknown as Record<string, unknown>)) continue;
-      for (const target of rule.targets) {
-        // EventBridge's delivery to an SQS target is a SendMessage billed to the account.
-        counter.count("SQS.SendMessage");
-        await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.urlOfArn(target), MessageBody: JSON.stringify(delivery) }));
-      }
+      for (const target of rule.targets) await sendOnBehalfOfAws(target, JSON.stringify(delivery));
     }
   });
   // SQS event sources: a poller per mapping, handing Lambda-shaped batches to the function.

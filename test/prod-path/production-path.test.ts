@@ -98,7 +98,13 @@ describe("the production path (synthesized bundles on the offline AWS bed)", () 
     const [eventId] = await api.send({ name: "test/nap", data: {} });
     await bed.advance(0);
     expect(bed.scheduler.calls.filter((c) => c.operation === "CreateSchedule").length).toBe(created + 1);
+    const beforeFiring = bed.counter.snapshot();
+    const firings = bed.scheduler.deliveries.length;
     await bed.advance(3 * DAY - MINUTE);
+    // The schedule fired once, into the delay queue: Scheduler's SendMessage is billed to the
+    // account and counted, beside the timer Lambda's send of the wait's last minutes.
+    expect(bed.scheduler.deliveries.length - firings).toBe(1);
+    expect(bed.counter.since(beforeFiring)["SQS.SendMessage"]).toBeGreaterThanOrEqual(2);
     expect(apps.ours.count("woke")).toBe(0);
     await bed.advance(2 * MINUTE);
     const [run] = await api.runsOf(eventId as string);
