@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashSigningKey } from "../../adapters/http/signing";
-import { startDashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
+import { startDashboardProxy, type DashboardProxy } from "../../dev/dashboard-proxy/dashboard-proxy";
 import { exampleServeUrl, startExampleApp } from "../../dev/example-process";
 import { readFerryStack, synthesize } from "../prod-bed/cloud-assembly";
 import { startProdBed, type ProdBed } from "../prod-bed/prod-bed";
@@ -40,6 +40,55 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
   // Synthesized into the data directory (or a temporary one), unless an assembly was given.
   const assembly = options.assembly ?? (options.dir !== undefined ? join(options.dir, "cdk.out") : mkdtempSync(join(tmpdir(), "ferry-aws-local-")));
   const ownAssembly = options.assembly === undefined && options.dir === undefined;
+  let topology: Topology;
+  try {
+    topology = await startTopology(options, assembly, print);
+  } catch (error) {
+    // Nothing runs from a temporary assembly yet: leave nothing behind in the temp directory.
+    if (ownAssembly) rmSync(assembly, { recursive: true, force: true });
+    throw error;
+  }
+  const { bed, api, dashboard } = topology;
+  const urls = [...options.urls];
+  let example: ChildProcess | undefined;
+  if (options.example) {
+    // Without --signing-key the app runs in dev mode, as with ferry dev; with it, it holds the keys.
+    const keys: Record<string, string> = options.signingKeyHex === undefined ? {} : { INNGEST_DEV: "", INNGEST_SIGNING_KEY: bed.signingKey, INNGEST_EVENT_KEY: bed.eventKey };
+    example = startExampleApp(api, print, keys);
+    urls.push(exampleServeUrl());
+  }
+  const local: AwsLocal = {
+    url: bed.apiUrl,
+    dashboardUrl: dashboard?.url,
+    signingKey: bed.signingKey,
+    eventKey: bed.eventKey,
+    bed,
+    close: async () => {
+      example?.kill("SIGTERM");
+      await dashboard?.close();
+      await bed.close();
+      if (ownAssembly) rmSync(assembly, { recursive: true, force: true });
+    },
+  };
+  for (const url of urls) {
+    void syncApp(local, url).then((problem) => print(problem === undefined ? `synced ${url}` : `could not sync ${url}: ${problem}`));
+  }
+  return local;
+}
+
+/** The servers `ferry aws-local` stands up before it starts any app. */
+interface Topology {
+  bed: ProdBed;
+  /** The HTTP API's base URL without the trailing slash. */
+  api: string;
+  dashboard?: DashboardProxy;
+}
+
+/**
+ * Synthesizes (or reads) the stack, stands it on the bed and starts the dashboard; stops the
+ * bed again when the dashboard cannot start, so a failure leaves no server running.
+ */
+async function startTopology(options: AwsLocalOptions, assembly: string, print: (line: string) => void): Promise<Topology> {
   if (options.assembly === undefined) print("synthesizing the stack with the CDK (bundles included; about 10 s)...");
   const stack = options.assembly === undefined ? await synthesize(assembly, STAGE) : readFerryStack(options.assembly);
   const bed = await startProdBed(stack, {
@@ -66,31 +115,7 @@ export async function startAwsLocal(options: AwsLocalOptions, print: (line: stri
           await bed.close();
           throw error;
         });
-  const urls = [...options.urls];
-  let example: ChildProcess | undefined;
-  if (options.example) {
-    // Without --signing-key the app runs in dev mode, as with ferry dev; with it, it holds the keys.
-    const keys: Record<string, string> = options.signingKeyHex === undefined ? {} : { INNGEST_DEV: "", INNGEST_SIGNING_KEY: bed.signingKey, INNGEST_EVENT_KEY: bed.eventKey };
-    example = startExampleApp(api, print, keys);
-    urls.push(exampleServeUrl());
-  }
-  const local: AwsLocal = {
-    url: bed.apiUrl,
-    dashboardUrl: dashboard?.url,
-    signingKey: bed.signingKey,
-    eventKey: bed.eventKey,
-    bed,
-    close: async () => {
-      example?.kill("SIGTERM");
-      await dashboard?.close();
-      await bed.close();
-      if (ownAssembly) rmSync(assembly, { recursive: true, force: true });
-    },
-  };
-  for (const url of urls) {
-    void syncApp(local, url).then((problem) => print(problem === undefined ? `synced ${url}` : `could not sync ${url}: ${problem}`));
-  }
-  return local;
+  return { bed, api, dashboard };
 }
 
 /**

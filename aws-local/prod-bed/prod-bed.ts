@@ -21,6 +21,7 @@ import { startSqsServer, type SqsServer } from "../sqs-server";
 import { resourcesOfType, type SynthesizedStack } from "./cloud-assembly";
 import { BED_ACCOUNT, BED_REGION, resolveIntrinsics, resolveString, type IntrinsicLookup } from "./intrinsics";
 import { ENGINE_FUNCTIONS, functionLogicalId, matchesPattern, type EngineFunction } from "./resource-names";
+import { Teardown } from "./teardown";
 import { standUpSecrets } from "./stack-secrets";
 import { standUpHttpFronts } from "./http-fronts";
 import { RequestCounter } from "./request-counter";
@@ -113,16 +114,27 @@ export interface ProdBed {
  * proxy. Time is the bed's jumpable clock, shared by every process.
  */
 export async function startProdBed(stack: SynthesizedStack, options: ProdBedOptions = {}): Promise<ProdBed> {
+  const teardown = new Teardown();
+  try {
+    return await standUp(stack, options, teardown);
+  } catch (error) {
+    await teardown.run().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Everything `startProdBed` does, each start registering its stop with `teardown`. */
+async function standUp(stack: SynthesizedStack, options: ProdBedOptions, teardown: Teardown): Promise<ProdBed> {
   const clock = new BedClock(options.start);
   const counter = new RequestCounter();
   const faults: { duplicates: boolean; crashNext?: EngineFunction } = { duplicates: false };
   const kept = (name: string) => (options.dataDir === undefined ? undefined : join(options.dataDir, name));
   if (options.dataDir !== undefined) mkdirSync(join(options.dataDir, "s3"), { recursive: true });
-  const dynamo = await startDynalite({ path: kept("dynamodb") });
-  const s3 = await startS3({ directory: kept("s3") });
-  const sqs = await startSqsServer(clock.now(), { stateFile: kept("sqs.json") });
-  const eventbridge = await EventBridgeEmulator.start();
-  const secrets = await SecretsManagerEmulator.start();
+  const dynamo = teardown.add(await startDynalite({ path: kept("dynamodb") }), (started) => started.close());
+  const s3 = teardown.add(await startS3({ directory: kept("s3") }), (started) => started.close());
+  const sqs = teardown.add(await startSqsServer(clock.now(), { stateFile: kept("sqs.json") }), (started) => started.close());
+  const eventbridge = teardown.add(await EventBridgeEmulator.start(), (started) => started.close());
+  const secrets = teardown.add(await SecretsManagerEmulator.start(), (started) => started.close());
   // What EventBridge and Scheduler send to their SQS targets: a SendMessage billed to the
   // account, so counted like the bed's own requests.
   const sendOnBehalfOfAws = async (queueArn: string, body: string): Promise<void> => {
@@ -144,6 +156,9 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     },
   });
   const { endpoint: schedulerEndpoint } = await scheduler.start();
+  teardown.add(scheduler, (started) => started.close());
+  // Its proxies are started below; closing one that never started does nothing.
+  teardown.add(counter, (started) => started.close());
   // After every process has taken the new time: a delivery must not reach a function (or an
   // app) that still lives minutes or days in the past.
   clock.onJump(async (ms) => {
@@ -222,7 +237,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
   for (const [id, secretArn] of stackSecrets.arns) physical.set(id, { ref: secretArn, attributes: {} });
   const { signingKey, eventKey } = stackSecrets;
   // Functions: each from its bundle, in its own process, with the template's environment.
-  const runtimeModules = runtimeModulesDirectory();
+  const runtimeModules = teardown.add(runtimeModulesDirectory(), (made) => made.remove());
   const functions = {} as Record<EngineFunction, LambdaHost>;
   const functionsById = new Map<string, LambdaHost>();
   for (const name of ENGINE_FUNCTIONS) {
@@ -259,6 +274,8 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
     functionsById.set(id, host);
     physical.set(id, { ref: id, attributes: { Arn: arn("lambda", `function:${id}`) } });
   }
+  // Each host starts its process on the first invocation; all close together.
+  teardown.add(Object.values(functions), async (hosts) => void (await Promise.all(hosts.map((host) => host.close()))));
   // The bus's rules deliver to their targets (SQS queues), as EventBridge would.
   const rules = resourcesOfType(stack, "AWS::Events::Rule").map((id) => {
     const p = props(id);
@@ -309,9 +326,15 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
       waitTimeSeconds: options.wallClock ? 20 : 0,
     });
   });
-  for (const poller of pollers) poller.start();
   // The HTTP API and the function URLs, each door to its function.
-  const fronts = await standUpHttpFronts(stack, { functionsById, lookup, counter }, { port: options.port, host: options.host, front: options.front?.({ signingKey, eventKey }) });
+  const fronts = teardown.add(
+    await standUpHttpFronts(stack, { functionsById, lookup, counter }, { port: options.port, host: options.host, front: options.front?.({ signingKey, eventKey }) }),
+    (started) => started.close(),
+  );
+  // Polling starts once the doors are open (a batch's call may report back through a function
+  // URL); on close it stops first and lets the batches in flight finish.
+  for (const poller of pollers) poller.start();
+  teardown.add(pollers, async (started) => void (await Promise.all(started.map((poller) => poller.stop()))));
   const functionUrls: Partial<Record<EngineFunction, string>> = {};
   for (const name of ENGINE_FUNCTIONS) {
     const url = fronts.functionUrls.get(functionLogicalId(stack, name));
@@ -348,19 +371,7 @@ export async function startProdBed(stack: SynthesizedStack, options: ProdBedOpti
       faults.duplicates = on;
       eventbridge.deliverTwice(on);
     },
-    close: async () => {
-      await Promise.all(pollers.map((p) => p.stop()));
-      await fronts.close();
-      await Promise.all(Object.values(functions).map((host) => host.close()));
-      await counter.close();
-      await scheduler.close();
-      await eventbridge.close();
-      await secrets.close();
-      await sqs.close();
-      await s3.close();
-      await dynamo.close();
-      runtimeModules.remove();
-    },
+    close: () => teardown.run(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,16 +165,23 @@ describe("ferry aws-local", () => {
     await local.stop("SIGTERM");
   });
 
-  it("says so when its port is taken, and exits 1", async () => {
+  it("says so when its port is taken, exits 1, and leaves nothing in the temp directory", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as AddressInfo).port;
+    // Without --dir or --assembly it synthesizes into a temporary directory of its own.
+    const temp = mkdtempSync(join(tmpdir(), "ferry-aws-local-tmp-"));
     try {
-      const run = spawnSync(process.execPath, [join(__dirname, "../../dev/cli/ferry.cjs"), "aws-local", "--in-memory", "--port", String(port), "--assembly", synthesized(), "--no-dashboard"], { encoding: "utf8", timeout: 60_000 });
-      expect(run.status).toBe(1);
+      const args = [join(__dirname, "../../dev/cli/ferry.cjs"), "aws-local", "--in-memory", "--port", String(port), "--no-dashboard"];
+      const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 120_000, env: { ...process.env, TMPDIR: temp } });
       expect(run.stderr).toContain(`127.0.0.1:${port} is taken`);
+      expect(run.status).toBe(1);
+      // Nothing of Ferry's (its assembly, the bed's S3 directory, the Lambda runtime's modules);
+      // tsx, which runs the CLI from source, keeps its compile cache there on purpose.
+      expect(readdirSync(temp).filter((name) => !name.startsWith("tsx-"))).toEqual([]);
     } finally {
       taken.close();
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 });
