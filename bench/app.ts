@@ -17,15 +17,16 @@ export interface BenchAppOptions {
   devUrl: string;
   /** Counts the SDK's requests to the engine (bench/traffic.ts). */
   traffic: Traffic;
-  /** The official SDK's `checkpointing.bufferedSteps` (see `Configuration`); its default when absent. */
+  /** The SDK's `checkpointing.bufferedSteps` (see `Configuration`); its default when absent. */
   bufferedSteps?: number;
 }
 
 /** Swallows the official SDK's logs, which would otherwise be printed per run in dev mode. */
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
-function ferryListener({ devUrl, traffic }: BenchAppOptions): RequestListener {
-  const ferry = new Ferry({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingKeepAliveFetch(traffic) });
+function ferryListener({ devUrl, traffic, bufferedSteps }: BenchAppOptions): RequestListener {
+  const checkpointing = bufferedSteps === undefined ? undefined : { bufferedSteps };
+  const ferry = new Ferry({ id: APP_ID, isDev: true, baseUrl: devUrl, fetch: countingKeepAliveFetch(traffic), checkpointing });
   return serveFerry({ client: ferry, functions: BENCH_FUNCTIONS.map((fn) => ferry.createFunction({ id: fn.id, triggers: [{ event: fn.event }] }, fn.handler)) });
 }
 

@@ -18,7 +18,7 @@ export interface HarnessOptions {
   memory: boolean;
   /** Serve the app from a thread of its own (its own core), not the engine's event loop. */
   appThread: boolean;
-  /** The official SDK's `checkpointing.bufferedSteps` (see `Configuration`). */
+  /** The SDK's `checkpointing.bufferedSteps` (see `Configuration`). */
   bufferedSteps?: number;
 }
 

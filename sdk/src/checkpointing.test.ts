@@ -1,4 +1,4 @@
-import { checkpointCall, resolveCheckpointing } from "./checkpointing";
+import { checkpointCall, resolveCheckpointing, type CheckpointingOption } from "./checkpointing";
 import { Ferry } from "./client";
 import type { CallRequest } from "./execution-types";
 import { execute } from "./executor";
@@ -32,11 +32,18 @@ function setup(handler: Handler, options: { fetch?: ReturnType<typeof engine>; c
   const fn = client.createFunction({ id: "fn", ...options.config }, { event: "test/event" }, handler);
   const delays: number[] = [];
   let clock = 1_000;
+  /** Timers the execution armed (`maxInterval`), fired by the test. */
+  const timers: { ms: number; fire: () => void; cancelled: boolean }[] = [];
+  const timer = (ms: number, callback: () => void) => {
+    const armed = { ms, fire: callback, cancelled: false };
+    timers.push(armed);
+    return () => void (armed.cancelled = true);
+  };
   const run = (request: CallRequest, stepId = "step") =>
-    execute({ fn, request, stepId, logger: recordingLogger(), now: () => clock, sleep: async (ms) => void delays.push(ms) });
+    execute({ fn, request, stepId, logger: recordingLogger(), now: () => clock, sleep: async (ms) => void delays.push(ms), timer });
   const serve = (request: CallRequest) =>
     createServeHandler({ client, functions: [fn] })({ method: "POST", url: "http://localhost/api/inngest?fnId=app-fn&stepId=step", headers: {}, body: JSON.stringify(request) });
-  return { fetch, fn, run, serve, delays, tick: (ms: number) => void (clock += ms) };
+  return { fetch, fn, run, serve, delays, timers, tick: (ms: number) => void (clock += ms) };
 }
 
 /** A three-step function counting how often each step body runs. */
@@ -171,7 +178,7 @@ describe("checkpointing: when the engine refuses or fails", () => {
     const { ran, handler } = threeSteps();
     const { fetch, run, delays } = setup(handler, { fetch: engine(500) });
     const result = await run(checkpointRequest());
-    expect(result).toEqual({ type: "step-ran", op: stepRun("a", 1) });
+    expect(result).toEqual({ type: "steps-found", ops: [stepRun("a", 1)] });
     expect(executionResponse(result).status).toBe(206);
     expect(checkpoints(fetch)).toHaveLength(5);
     expect(ran).toEqual({ a: 1, b: 0, c: 0 });
@@ -254,18 +261,133 @@ describe("checkpointing: what ends the call", () => {
   });
 });
 
+/** The ids of the steps each checkpoint carried. */
+function reportedIds(fetch: { calls: FetchCall[] }): string[][] {
+  return checkpoints(fetch).map((p) => (p.body.steps as { id: string }[]).map((step) => step.id));
+}
+
+const runComplete = (data: unknown) => ({ id: h("complete"), op: "RunComplete", data: { data } });
+
+describe("checkpointing: bufferedSteps and maxInterval", () => {
+  it("reports two steps at a time and answers the last one beside RunComplete", async () => {
+    const { ran, handler } = threeSteps();
+    const { fetch, run, serve } = setup(handler, { config: { checkpointing: { bufferedSteps: 2 } } });
+    const result = await run(checkpointRequest());
+    expect(result).toEqual({ type: "steps-found", ops: [stepRun("c", 3), runComplete({ a: 1, b: 2, c: 3 })] });
+    expect(ran).toEqual({ a: 1, b: 1, c: 1 });
+    expect(reportedIds(fetch)).toEqual([[h("a"), h("b")]]);
+    const res = await serve(checkpointRequest());
+    expect(res.status).toBe(206);
+    expect(JSON.parse(res.body)).toEqual([{ ...stepRun("c", 3), timing: expect.any(Object) }, runComplete({ a: 1, b: 2, c: 3 })]);
+  });
+
+  it("answers every step beside RunComplete when the function ends before the buffer fills, with no report at all", async () => {
+    const { fetch, run } = setup(threeSteps().handler, { config: { checkpointing: { bufferedSteps: 10 } } });
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("a", 1), stepRun("b", 2), stepRun("c", 3), runComplete({ a: 1, b: 2, c: 3 })] });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("keeps a value that looks like {data} whole through RunComplete", async () => {
+    const { run } = setup(async ({ step }) => ({ data: await step.run("a", () => 1) }), { config: { checkpointing: { bufferedSteps: 5 } } });
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("a", 1), runComplete({ data: 1 })] });
+  });
+
+  it("reports the buffer before answering a sleep, a failed step or a function error", async () => {
+    const buffered = { checkpointing: { bufferedSteps: 10 } };
+    const sleeper = setup(async ({ step }) => {
+      await step.run("a", () => 1);
+      await step.run("b", () => 2);
+      await step.sleep("nap", "1m");
+    }, { config: buffered });
+    expect(await sleeper.run(checkpointRequest())).toEqual({ type: "steps-found", ops: [{ op: "Sleep", id: h("nap"), name: "1m", displayName: "nap", opts: { duration: "1m" } }] });
+    expect(reportedIds(sleeper.fetch)).toEqual([[h("a"), h("b")]]);
+
+    const failing = setup(async ({ step }) => {
+      await step.run("a", () => 1);
+      await step.run("c", () => {
+        throw new TypeError("bad");
+      });
+    }, { config: buffered });
+    expect(await failing.run(checkpointRequest())).toMatchObject({ type: "step-ran", op: { op: "StepError", id: h("c") } });
+    expect(reportedIds(failing.fetch)).toEqual([[h("a")]]);
+
+    const throwing = setup(async ({ step }) => {
+      await step.run("a", () => 1);
+      throw new RangeError("after a");
+    }, { config: buffered });
+    expect(await throwing.run(checkpointRequest())).toMatchObject({ type: "function-rejected", error: { name: "RangeError" } });
+    expect(reportedIds(throwing.fetch)).toEqual([[h("a")]]);
+  });
+
+  it("stops on a 409 to a buffered report, running no further step", async () => {
+    const { ran, handler } = threeSteps();
+    const { run } = setup(handler, { fetch: engine(409), config: { checkpointing: { bufferedSteps: 2 } } });
+    expect(await run(checkpointRequest())).toMatchObject({ type: "stale-dispatch", error: { name: "StaleDispatchError" } });
+    expect(ran).toEqual({ a: 1, b: 1, c: 0 });
+  });
+
+  it("answers the buffered steps itself when their report fails five times", async () => {
+    const { ran, handler } = threeSteps();
+    const { fetch, run } = setup(handler, { fetch: engine(503), config: { checkpointing: { bufferedSteps: 2 } } });
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("a", 1), stepRun("b", 2)] });
+    expect(checkpoints(fetch)).toHaveLength(5);
+    expect(ran).toEqual({ a: 1, b: 1, c: 0 });
+  });
+
+  it("reports once the oldest buffered step is maxInterval old, at the next step", async () => {
+    const { fetch, run, tick } = setup(
+      async ({ step }) => {
+        await step.run("a", () => 1);
+        await step.run("b", () => tick(150));
+        await step.run("c", () => 3);
+        return "done";
+      },
+      { config: { checkpointing: { bufferedSteps: 10, maxInterval: 100 } } },
+    );
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("c", 3), runComplete("done")] });
+    expect(reportedIds(fetch)).toEqual([[h("a"), h("b")]]);
+  });
+
+  it("reports at maxInterval while the function works outside steps, and goes on", async () => {
+    let release: () => void = () => undefined;
+    const working = new Promise<void>((resolve) => (release = resolve));
+    const { fetch, run, timers } = setup(
+      async ({ step }) => {
+        await step.run("a", () => 1);
+        await working;
+        return step.run("b", () => 2);
+      },
+      { config: { checkpointing: { bufferedSteps: 10, maxInterval: "1s" } } },
+    );
+    const result = run(checkpointRequest());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(timers.map((t) => t.ms)).toEqual([1_000]);
+    expect(fetch.calls).toHaveLength(0);
+    timers[0]?.fire();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reportedIds(fetch)).toEqual([[h("a")]]);
+    release();
+    expect(await result).toEqual({ type: "steps-found", ops: [stepRun("b", 2), runComplete(2)] });
+    expect(timers).toHaveLength(2);
+    expect(timers[1]?.cancelled).toBe(true);
+  });
+});
+
 describe("checkpointing option", () => {
   it("resolves the function's option over the client's, with maxRuntime in ms (0: no limit)", () => {
-    expect(resolveCheckpointing(undefined, undefined)).toEqual({ maxRuntimeMs: 10_000 });
-    expect(resolveCheckpointing(undefined, { maxRuntime: "2s" })).toEqual({ maxRuntimeMs: 2_000 });
-    expect(resolveCheckpointing(true, { maxRuntime: "2s" })).toEqual({ maxRuntimeMs: 10_000 });
-    expect(resolveCheckpointing({ maxRuntime: 1_500 }, false)).toEqual({ maxRuntimeMs: 1_500 });
-    expect(resolveCheckpointing({ maxRuntime: 0 }, undefined)).toEqual({ maxRuntimeMs: Infinity });
+    const unbuffered = { bufferedSteps: 1, maxIntervalMs: Infinity };
+    expect(resolveCheckpointing(undefined, undefined)).toEqual({ maxRuntimeMs: 10_000, ...unbuffered });
+    expect(resolveCheckpointing(undefined, { maxRuntime: "2s" })).toEqual({ maxRuntimeMs: 2_000, ...unbuffered });
+    expect(resolveCheckpointing(true, { maxRuntime: "2s" })).toEqual({ maxRuntimeMs: 10_000, ...unbuffered });
+    expect(resolveCheckpointing({ maxRuntime: 1_500 }, false)).toEqual({ maxRuntimeMs: 1_500, ...unbuffered });
+    expect(resolveCheckpointing({ maxRuntime: 0 }, undefined)).toEqual({ maxRuntimeMs: Infinity, ...unbuffered });
     expect(resolveCheckpointing(false, true)).toBe(false);
+    expect(resolveCheckpointing({ bufferedSteps: 10, maxInterval: "2s" }, undefined)).toEqual({ maxRuntimeMs: 10_000, bufferedSteps: 10, maxIntervalMs: 2_000 });
+    expect(resolveCheckpointing({ bufferedSteps: 5, maxInterval: 0 }, undefined)).toEqual({ maxRuntimeMs: 10_000, bufferedSteps: 5, maxIntervalMs: Infinity });
   });
 
   it("checkpoints a call only for discovery with fn_id, qi_id and run_id, immediate execution and attempt 0", () => {
-    const on = { maxRuntimeMs: 10_000 };
+    const on = { maxRuntimeMs: 10_000, bufferedSteps: 1, maxIntervalMs: Infinity };
     expect(checkpointCall(on, checkpointRequest(), "step")).toEqual({ ...on, runId: "run1", fnId: "app-fn", qiId: "qi1" });
     expect(checkpointCall(on, checkpointRequest(), undefined)).toBeDefined();
     expect(checkpointCall(on, checkpointRequest(), h("a"))).toBeUndefined();
@@ -274,8 +396,11 @@ describe("checkpointing option", () => {
     expect(checkpointCall(false, checkpointRequest(), "step")).toBeUndefined();
   });
 
-  it("rejects an invalid maxRuntime when the function is created", () => {
-    expect(() => testClient().createFunction({ id: "bad", checkpointing: { maxRuntime: "soon" } }, { event: "e" }, async () => null)).toThrow(/checkpointing.maxRuntime/);
+  it("rejects an invalid maxRuntime, bufferedSteps or maxInterval when the function is created", () => {
+    const create = (checkpointing: CheckpointingOption) => () => testClient().createFunction({ id: "bad", checkpointing }, { event: "e" }, async () => null);
+    expect(create({ maxRuntime: "soon" })).toThrow(/checkpointing.maxRuntime/);
+    expect(create({ maxInterval: -1 })).toThrow(/checkpointing.maxInterval/);
+    for (const bufferedSteps of [0, 2.5, -3, Number.NaN]) expect(create({ bufferedSteps })).toThrow(/checkpointing.bufferedSteps: expected a whole number of at least 1/);
   });
 });
 

@@ -4,7 +4,7 @@ import { engineConnection, type EngineConnection } from "./engine-api";
 import { serializeError } from "./error-serde";
 import type { CallRequest, ExecutionResult, Retriability } from "./execution-types";
 import type { FerryFunction } from "./ferry-function";
-import { hashStepId, indexedStepId } from "./hash";
+import { hashStepId, indexedStepId, RUN_COMPLETE_ID } from "./hash";
 import { loadRunState, type RunState } from "./run-state";
 import { createStepTools } from "./step-tools";
 import type { OutgoingOp, StepRequest } from "./step-types";
@@ -25,9 +25,14 @@ export interface ExecuteOptions {
   now?: () => number;
   /** Waits between checkpoint attempts (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Calls `callback` after `ms` unless cancelled (default: an unref'd `setTimeout`); it times
+   * `checkpointing.maxInterval`.
+   */
+  timer?: (ms: number, callback: () => void) => () => void;
 }
 
-type ExecutionDeps = Required<Pick<ExecuteOptions, "engine" | "now" | "sleep">>;
+type ExecutionDeps = Required<Pick<ExecuteOptions, "engine" | "now" | "sleep" | "timer">>;
 
 interface FoundStep {
   hashedId: string;
@@ -54,6 +59,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecutionResult>
     engine: options.engine ?? engineConnection(options.fn.client),
     now: options.now ?? Date.now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    timer: options.timer ?? unrefTimer,
   };
   const startedAt = deps.now();
   let state: RunState;
@@ -74,8 +80,17 @@ class Execution {
   private readonly uses = new Map<string, number>();
   private readonly warned = new Set<string>();
   private readonly memoErrors = new WeakSet<Error>();
+  /** Steps run and handed back to the function but not reported yet (`bufferedSteps` > 1). */
+  private buffer: OutgoingOp[] = [];
+  /** When the oldest buffered step was buffered, and the timer that reports it at `maxInterval`. */
+  private bufferedAt = 0;
+  private cancelIntervalTimer: (() => void) | undefined;
+  /** The last report sent: reports go one after another, so the engine sees steps in order. */
+  private reporting: Promise<ExecutionResult | undefined> = Promise.resolve(undefined);
   private pokes = 0;
+  /** The answer is decided (`done`), or being prepared while buffered steps are reported (`ending`). */
   private done = false;
+  private ending = false;
   private deciding = false;
   private resolveResult: (result: ExecutionResult) => void = () => undefined;
 
@@ -98,8 +113,8 @@ class Execution {
       const step = createStepTools((req) => this.register(req), { appId: fn.appId, runId: request.ctx?.run_id ?? "", send: (p) => fn.client.send(p) });
       const ctx = { event, events, step, runId: request.ctx?.run_id ?? "", attempt: this.attempt, logger };
       fn.run(ctx).then(
-        (data) => this.finish({ type: "function-resolved", data: data === undefined ? null : data }),
-        (err: unknown) => this.finish({ type: "function-rejected", error: serializeError(err), retriable: this.retriability(err) }),
+        (data) => this.end({ type: "function-resolved", data: data === undefined ? null : data }),
+        (err: unknown) => this.end({ type: "function-rejected", error: serializeError(err), retriable: this.retriability(err) }),
       );
     });
   }
@@ -141,19 +156,31 @@ class Execution {
 
   private async onIdle(): Promise<void> {
     // Nothing new yet: user code is still working outside steps; wait for it.
-    if (this.done || this.deciding || this.found.length === 0) return;
+    if (this.done || this.ending || this.deciding || this.found.length === 0) return;
     this.deciding = true;
     const result = await this.decide();
-    if (result) return this.finish(result);
+    if (result) return this.end(result);
     // A step was checkpointed and handed back: decide again once the function reaches its next.
     this.deciding = false;
     this.poke();
   }
 
-  private finish(result: ExecutionResult): void {
-    if (this.done) return;
+  /**
+   * Ends the call with `result` once the buffered steps are reported: a resolved function's answer
+   * carries them beside `RunComplete`; anything else reports them first, and if that fails,
+   * answers them instead (the engine stores them and calls again, and the replay reaches
+   * `result` again).
+   */
+  private async end(result: ExecutionResult): Promise<void> {
+    if (this.done || this.ending) return;
+    this.ending = true;
+    this.cancelIntervalTimer?.();
+    let answer = (await this.reporting) ?? result;
+    if (answer === result && this.buffer.length > 0) {
+      answer = result.type === "function-resolved" ? { type: "steps-found", ops: [...this.buffer.splice(0), runComplete(result.data)] } : ((await this.report()) ?? result);
+    }
     this.done = true;
-    this.resolveResult(result);
+    this.resolveResult(answer);
   }
 
   /** What ends the call, or undefined when a step was checkpointed and the call goes on. */
@@ -186,23 +213,27 @@ class Execution {
   }
 
   /**
-   * Runs the lone new step and checkpoints it. On success the step is memoized and its promise
-   * settled, and the call goes on (undefined); otherwise returns what ends the call.
+   * Runs the lone new step and buffers it; reports the buffer once it holds `bufferedSteps`
+   * steps (with the default of 1, at once) or its oldest is `maxInterval` old. Then the step is
+   * memoized and its promise settled, and the call goes on (undefined); otherwise returns what
+   * ends the call.
    */
   private async runAndCheckpoint(step: FoundStep, call: CheckpointCall): Promise<ExecutionResult | undefined> {
     const ran = await this.runStep(step);
     // A failed step is answered as without checkpointing; a function that already returned
-    // (without awaiting the step) has answered, and nothing may run after its answer.
-    if (ran.op.op !== "StepRun" || this.done) return ran;
+    // (without awaiting the step) is answering, and nothing may run after its answer.
+    if (ran.op.op !== "StepRun" || this.done || this.ending) return ran;
     const data = jsonCopy(ran.op.data);
     // Not JSON (a BigInt, a function): answer as without checkpointing rather than checkpoint
     // a value the engine could not store.
     if (data === undefined) return ran;
     const op = { ...ran.op, data: data.value };
-    const body = { run_id: call.runId, fn_id: call.fnId, qi_id: call.qiId, steps: [op], ts: this.deps.now(), request_started_at: this.startedAt };
-    const outcome = await postCheckpoint(this.deps.engine, body, { sleep: this.deps.sleep, logger: this.options.logger });
-    if (outcome === "stale") return { type: "stale-dispatch", error: staleDispatchError(call.runId) };
-    if (outcome === "failed") return { type: "step-ran", op };
+    this.buffer.push(op);
+    if (this.buffer.length === 1) this.startInterval(call);
+    if (this.buffer.length >= call.bufferedSteps || this.deps.now() - this.bufferedAt >= call.maxIntervalMs) {
+      const problem = await this.report();
+      if (problem) return problem;
+    }
     const memoized = { data: op.data };
     this.memo[step.hashedId] = memoized;
     this.found.splice(this.found.indexOf(step), 1);
@@ -210,10 +241,55 @@ class Execution {
     return undefined;
   }
 
+  /** Times the buffer's first step: past `maxInterval` the buffer is reported even while the function works outside steps. */
+  private startInterval(call: CheckpointCall): void {
+    this.bufferedAt = this.deps.now();
+    if (call.maxIntervalMs === Infinity) return;
+    this.cancelIntervalTimer = this.deps.timer(call.maxIntervalMs, () => {
+      void this.report().then((problem) => problem && this.end(problem));
+    });
+  }
+
+  /**
+   * Reports the buffered steps, after the report before it. Resolves with what ends the call
+   * when the engine refused (409: the run moved on) or could not be reached: then the call
+   * answers the unreported steps itself.
+   */
+  private report(): Promise<ExecutionResult | undefined> {
+    const call = this.checkpoint;
+    const previous = this.reporting;
+    this.reporting = (async () => {
+      const failed = await previous;
+      if (failed || !call) return failed;
+      this.cancelIntervalTimer?.();
+      this.cancelIntervalTimer = undefined;
+      const steps = this.buffer.splice(0);
+      if (steps.length === 0) return undefined;
+      const body = { run_id: call.runId, fn_id: call.fnId, qi_id: call.qiId, steps, ts: this.deps.now(), request_started_at: this.startedAt };
+      const outcome = await postCheckpoint(this.deps.engine, body, { sleep: this.deps.sleep, logger: this.options.logger });
+      if (outcome === "stale") return { type: "stale-dispatch", error: staleDispatchError(call.runId) };
+      if (outcome === "failed") return { type: "steps-found", ops: [...steps, ...this.buffer.splice(0)] };
+      return undefined;
+    })();
+    return this.reporting;
+  }
+
   private retriability(err: unknown): Retriability {
     return retriability(err, { attempt: this.attempt, maxAttempts: this.maxAttempts }, (e) => this.memoErrors.has(e));
   }
 
+}
+
+/** The op that ends a run whose last steps ride in the same answer (`{data}`, so any value survives the engine's unwrapping). */
+function runComplete(data: unknown): OutgoingOp {
+  return { id: RUN_COMPLETE_ID, op: "RunComplete", data: { data } };
+}
+
+/** A `setTimeout` that does not keep the process alive, with its cancel. */
+function unrefTimer(ms: number, callback: () => void): () => void {
+  const handle = setTimeout(callback, ms);
+  handle.unref?.();
+  return () => clearTimeout(handle);
 }
 
 function planned(step: FoundStep): OutgoingOp {

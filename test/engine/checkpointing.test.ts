@@ -48,6 +48,37 @@ describe("checkpointing (our SDK)", () => {
     expect(run.checkpointedBy).toBeUndefined();
   });
 
+  it("with bufferedSteps: 4 reports ten steps in two checkpoints and answers the last two with the result: each runs once, all memoized in order", async () => {
+    const ran: number[] = [];
+    const reports: string[] = [];
+    calls = [];
+    ferry = await startInProcessFerry(
+      (client) => [
+        client.createFunction({ id: "buffered", checkpointing: { bufferedSteps: 4 } }, { event: "cp/buffered" }, async ({ step }) => {
+          let total = 0;
+          for (let i = 0; i < 10; i++) total += await step.run(`s${i}`, () => (ran.push(i), i));
+          return total;
+        }),
+      ],
+      {
+        afterCall: async (body) => void calls.push(body),
+        appRequestScope: (method, path, serve) => {
+          if (path.startsWith("/v1/checkpoint/")) reports.push(`${method} ${path}`);
+          return serve();
+        },
+      },
+    );
+    const [id] = await ferry.send({ name: "cp/buffered", data: {} });
+    const run = await runOf(id as string);
+    expect(run).toMatchObject({ status: "Completed", output: 45 });
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(calls).toHaveLength(1);
+    expect(reports).toEqual([`POST /v1/checkpoint/${run.id}/async`, `POST /v1/checkpoint/${run.id}/async`]);
+    const steps = await ferry.engine.deps.runs.listSteps(run.id);
+    expect(steps.map((step) => [step.name, step.status, step.memo?.value])).toEqual(Array.from({ length: 10 }, (_, i) => [`s${i}`, "Completed", { data: i }]));
+    expect(run.stack).toEqual(steps.map((step) => step.id));
+  });
+
   it("makes one call per step with checkpointing off in the engine", async () => {
     await start(
       (client) => [client.createFunction({ id: "three" }, { event: "cp/three" }, async ({ step }) => (await step.run("a", () => 1)) + (await step.run("b", () => 2)) + (await step.run("c", () => 3)))],

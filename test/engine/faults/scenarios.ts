@@ -169,4 +169,23 @@ export const scenarios: Scenario[] = [
       await h.send([1, 2, 3, 4, 5].map((n) => ({ name: "p/item", data: { n, blob: "c".repeat(30 * 1024) } })));
     },
   },
+  {
+    name: "buffered checkpoints (our SDK's bufferedSteps: steps reported three at a time, the rest answered beside the result)",
+    horizonMs: HOUR,
+    functions: (client) => [
+      client.createFunction({ id: "buffered", checkpointing: { bufferedSteps: 3 } }, { event: "c/buffered" }, async ({ event, step }) => {
+        let total = Number(event.data.base);
+        for (let i = 0; i < 4; i++) total += await step.run(`before-${i}`, () => i);
+        await step.sleep("pause", "1m");
+        for (let i = 0; i < 2; i++) total += await step.run(`after-${i}`, () => 10 * i);
+        return total;
+      }),
+    ],
+    drive: async (h) => {
+      await h.send([
+        { name: "c/buffered", data: { base: 100 } },
+        { name: "c/buffered", data: { base: 200 } },
+      ]);
+    },
+  },
 ];
