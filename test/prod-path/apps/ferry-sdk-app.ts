@@ -83,8 +83,10 @@ export function createApp({ observe }: BedAppConfig) {
     for (let i = 0; i < 10; i++) total += await step.run(`step-${i}`, () => i);
     return total;
   };
-  // The cost workload, with checkpoints (the default) and with one executor call per step.
+  // The cost workload, with checkpoints (the default), with ten steps per checkpoint, and with
+  // one executor call per step.
   const tenSteps = ferry.createFunction({ id: "ten-steps" }, { event: "bench/ten-steps" }, tenStepsBody);
+  const tenBuffered = ferry.createFunction({ id: "ten-buffered", checkpointing: { bufferedSteps: 10 } }, { event: "bench/ten-buffered" }, tenStepsBody);
   const tenCalls = ferry.createFunction({ id: "ten-calls", checkpointing: false }, { event: "bench/ten-calls" }, tenStepsBody);
-  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps, tenCalls, onUpload] }) };
+  return { handler: serve({ client: ferry, functions: [processVideo, notifyProcessed, longNap, approval, child, parent, doomed, notify, tenSteps, tenBuffered, tenCalls, onUpload] }) };
 }
