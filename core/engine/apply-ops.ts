@@ -1,10 +1,12 @@
 import { boundedError } from "../errors";
 import type { CallOutcome } from "../execution/call-outcome";
+import type { WireOp } from "../protocol/opcodes";
 import type { StepRecord } from "../model/step";
 import type { CallContext } from "./call-context";
-import { decideOps, planOps, type OpsDecision } from "./decide-ops";
+import { decideOps, planOps, type OpsDecision, type OpsPlan } from "./decide-ops";
 import type { EngineDeps } from "./deps";
 import { endRun } from "./end-run";
+import { finishRun, type RunEnding } from "./finish-run";
 import { recordInStack, transitionRun } from "./run-transition";
 import { memoizeStep, mutateStep, newStep } from "./step-mutation";
 
@@ -25,12 +27,7 @@ export async function applyOps(
   const now = deps.clock.now();
   const plan = planOps(outcome.ops, context, now, deps.ids.random(), deps.settings.retryBaseDelay, outcome.retryAt);
   const attempts = job.attempt + 1;
-  const finished: StepRecord[] = [];
-  for (const completion of plan.completions) {
-    // A discovery call's finished steps ran inline, so they seldom have a record yet.
-    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, { attempts, startedAt: completion.startedAt, likelyNew: job.stepId === undefined });
-    if (step) finished.push(step);
-  }
+  const finished = await memoizeCompletions(deps, plan, context);
   for (const retry of plan.retries) {
     await mutateStep(deps, run.id, retry.identity.id, (step) => {
       const base = step ?? newStep(retry.identity, "Planned", now);
@@ -54,4 +51,38 @@ export async function applyOps(
   for (const retry of plan.retries) deps.observer.stepRetrying?.(moved.run, await deps.runs.getStep(run.id, retry.identity.id), retry.error, retry.at);
   if (moved.result.stuck) deps.observer.runFinished?.(moved.run);
   else if (moved.result.started.some((start) => start.pending.kind !== "step")) deps.observer.runPaused?.(moved.run);
+}
+
+/**
+ * Carries out an answer whose last finished steps came beside `RunComplete` (a checkpointing
+ * SDK's buffered steps): memoizes them, then ends the run with one write that also records them
+ * in the stack, as the call's later checkpoint reports are (`CallContext.reported`). Steps that
+ * are not plain completions (a retry, a new op: no SDK sends them with a result) go through
+ * `applyOps` first. A crash between the memos and the ending leaves memos the redelivered job
+ * settles before it calls again, and the replay answers the same result.
+ */
+export async function applyEndingOps(deps: EngineDeps, ops: WireOp[], context: CallContext, ending: RunEnding): Promise<void> {
+  const plan = planOps(ops, context, deps.clock.now(), deps.ids.random(), deps.settings.retryBaseDelay);
+  if (plan.retries.length > 0 || plan.starts.length > 0) {
+    await applyOps(deps, { type: "ops", ops }, context, { ending: true });
+    await finishRun(deps, context.run.id, ending);
+    return;
+  }
+  const finished = await memoizeCompletions(deps, plan, context);
+  for (const step of finished) deps.observer.stepFinished?.(context.latest ?? context.run, step);
+  const reported = [...(context.reported ?? []), ...plan.completions.map((completion) => completion.identity.id)];
+  await finishRun(deps, context.run.id, ending, { justRead: context.latest, reported });
+}
+
+/** Memoizes a plan's finished steps (each memo written once: the first writer decides); returns those this call memoized. */
+async function memoizeCompletions(deps: EngineDeps, plan: OpsPlan, context: CallContext): Promise<StepRecord[]> {
+  const { job } = context;
+  const finished: StepRecord[] = [];
+  for (const completion of plan.completions) {
+    // A discovery call's finished steps ran inline, so they seldom have a record yet.
+    const options = { attempts: job.attempt + 1, startedAt: completion.startedAt, likelyNew: job.stepId === undefined };
+    const step = await memoizeStep(deps, completion.identity, completion.memo, completion.status, options);
+    if (step) finished.push(step);
+  }
+  return finished;
 }

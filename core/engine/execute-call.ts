@@ -6,7 +6,7 @@ import { jobId } from "../model/job";
 import { isTerminal, type RunRecord } from "../model/run";
 import { buildCallRequest, callUrl } from "../protocol/call-request";
 import { acquireSlots, backlogEntryId, concurrencySlots, freeCapacity, releaseSlots, wakeParked, type ConcurrencySlot } from "../flow/concurrency";
-import { applyOps } from "./apply-ops";
+import { applyEndingOps, applyOps } from "./apply-ops";
 import { callSessionId, type CallContext, type CallJob } from "./call-context";
 import type { EngineDeps } from "./deps";
 import { finishRun } from "./finish-run";
@@ -123,9 +123,10 @@ async function readReportedSteps(deps: EngineDeps, runId: string, callId: string
 
 const outcomeHandlers = {
   completed: async (deps, outcome, context) => {
-    // Steps reported with the result are recorded first, so the run shows every step it ran.
-    if (outcome.steps) await applyOps(deps, { type: "ops", ops: outcome.steps }, context, { ending: true });
-    await finishRun(deps, context.run.id, { status: "Completed", output: outcome.output }, outcome.steps ? {} : { justRead: context.latest, reported: context.reported });
+    const ending = { status: "Completed", output: outcome.output } as const;
+    // Steps that came with the result are memoized first, so the run shows every step it ran.
+    if (outcome.steps) await applyEndingOps(deps, outcome.steps, context, ending);
+    else await finishRun(deps, context.run.id, ending, { justRead: context.latest, reported: context.reported });
   },
   ops: (deps, outcome, context) => applyOps(deps, outcome, context),
   "function-error": (deps, outcome, context) => handleFunctionError(deps, outcome, context),

@@ -287,6 +287,30 @@ describe("checkpointing: bufferedSteps and maxInterval", () => {
     expect(fetch.calls).toHaveLength(0);
   });
 
+  it("makes no report when the run ends with a full buffer: all its steps ride in the answer", async () => {
+    const { fetch, run } = setup(threeSteps().handler, { config: { checkpointing: { bufferedSteps: 3 } } });
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("a", 1), stepRun("b", 2), stepRun("c", 3), runComplete({ a: 1, b: 2, c: 3 })] });
+    expect(fetch.calls).toHaveLength(0);
+  });
+
+  it("reports a full buffer before the next step runs, not before the code between the steps", async () => {
+    const seen: Record<string, number> = {};
+    const fetch = engine();
+    const { run } = setup(
+      async ({ step }) => {
+        await step.run("a", () => 1);
+        await step.run("b", () => 2);
+        seen.between = fetch.calls.length;
+        await step.run("c", () => (seen.inC = fetch.calls.length));
+        return "done";
+      },
+      { fetch, config: { checkpointing: { bufferedSteps: 2 } } },
+    );
+    expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("c", 1), runComplete("done")] });
+    expect(seen).toEqual({ between: 0, inC: 1 });
+    expect(reportedIds(fetch)).toEqual([[h("a"), h("b")]]);
+  });
+
   it("keeps a value that looks like {data} whole through RunComplete", async () => {
     const { run } = setup(async ({ step }) => ({ data: await step.run("a", () => 1) }), { config: { checkpointing: { bufferedSteps: 5 } } });
     expect(await run(checkpointRequest())).toEqual({ type: "steps-found", ops: [stepRun("a", 1), runComplete({ data: 1 })] });

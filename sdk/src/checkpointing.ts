@@ -7,12 +7,13 @@ import type { CallRequest } from "./execution-types";
  *
  * - `maxRuntime` (ms or `"30s"`, default 10 s, `0` for no limit) bounds how long one call keeps
  *   starting new steps.
- * - `bufferedSteps` (default 1) reports steps that many at a time, and `maxInterval` (ms or
- *   `"1s"`, default none) reports what is buffered once the oldest of it is that old. With 1, a
- *   step's result is stored before the code after it runs. With more, the code goes on while the
- *   result waits in memory, for fewer reports (less latency and, on AWS, fewer requests); if the
- *   app dies before the report, those steps run again and may return something else, which the
- *   code after them has already acted on. Buffer only steps whose results can be computed again.
+ * - `bufferedSteps` (default 1) and `maxInterval` (ms or `"1s"`, default none). With 1, a step's
+ *   result is stored before the code after it runs. With more, the code goes on while up to that
+ *   many results wait in memory; a full buffer, or one whose oldest step is `maxInterval` old, is
+ *   reported before the next step runs, and what is left rides in the function's answer. Fewer
+ *   reports mean less latency and, on AWS, fewer requests; if the app dies before the report,
+ *   those steps run again and may return something else, which the code after them has already
+ *   acted on. Buffer only steps whose results can be computed again.
  *
  * @example
  * ```ts

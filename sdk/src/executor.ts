@@ -213,12 +213,18 @@ class Execution {
   }
 
   /**
-   * Runs the lone new step and buffers it; reports the buffer once it holds `bufferedSteps`
-   * steps (with the default of 1, at once) or its oldest is `maxInterval` old. Then the step is
-   * memoized and its promise settled, and the call goes on (undefined); otherwise returns what
-   * ends the call.
+   * Runs the lone new step and checkpoints it. With `bufferedSteps` 1 (the default) the step is
+   * reported before the function sees its value. With more, the function goes on at once and
+   * holds up to that many unreported steps: a full buffer, or one whose oldest step is
+   * `maxInterval` old, is reported before another step runs, and what is left when the function
+   * ends rides in its answer (`end`), so a run that fits in one buffer makes no report at all.
+   * Resolves undefined when the call goes on, else with what ends it.
    */
   private async runAndCheckpoint(step: FoundStep, call: CheckpointCall): Promise<ExecutionResult | undefined> {
+    if (this.buffer.length >= call.bufferedSteps || (this.buffer.length > 0 && this.deps.now() - this.bufferedAt >= call.maxIntervalMs)) {
+      const problem = await this.report();
+      if (problem) return problem;
+    }
     const ran = await this.runStep(step);
     // A failed step is answered as without checkpointing; a function that already returned
     // (without awaiting the step) is answering, and nothing may run after its answer.
@@ -230,7 +236,7 @@ class Execution {
     const op = { ...ran.op, data: data.value };
     this.buffer.push(op);
     if (this.buffer.length === 1) this.startInterval(call);
-    if (this.buffer.length >= call.bufferedSteps || this.deps.now() - this.bufferedAt >= call.maxIntervalMs) {
+    if (call.bufferedSteps === 1) {
       const problem = await this.report();
       if (problem) return problem;
     }

@@ -68,10 +68,17 @@ describe("checkpointing (our SDK)", () => {
         },
       },
     );
+    const runs = ferry.engine.deps.runs;
+    const putRun = runs.putRun.bind(runs);
+    let runWrites = 0;
+    runs.putRun = (...args) => (runWrites++, putRun(...args));
     const [id] = await ferry.send({ name: "cp/buffered", data: {} });
     const run = await runOf(id as string);
     expect(run).toMatchObject({ status: "Completed", output: 45 });
     expect(ran).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Created, started, the first report, and the ending, which also records the steps that
+    // came with the result: no write of their own, and no call after the run ended.
+    expect(runWrites).toBe(4);
     expect(calls).toHaveLength(1);
     expect(reports).toEqual([`POST /v1/checkpoint/${run.id}/async`, `POST /v1/checkpoint/${run.id}/async`]);
     const steps = await ferry.engine.deps.runs.listSteps(run.id);
