@@ -157,6 +157,23 @@ export const officialScenarios: OfficialScenario[] = [
       await h.send(users.map((user) => ({ name: "user/action", data: { ...user, seq: 99 } })));
     },
   },
+  {
+    name: "buffered checkpoints (bufferedSteps: 3: a report of three steps, the last two beside the result)",
+    horizonMs: HOUR,
+    functions: (inngest) => [
+      inngest.createFunction({ id: "buffered", triggers: [{ event: "c/buffered" }], checkpointing: { bufferedSteps: 3 } }, async ({ event, step }) => {
+        let total = Number(event.data.base);
+        for (let i = 0; i < 5; i++) total += await step.run(`step-${i}`, () => i);
+        return total;
+      }),
+    ],
+    drive: async (h) => {
+      await h.send([
+        { name: "c/buffered", data: { base: 100 } },
+        { name: "c/buffered", data: { base: 200 } },
+      ]);
+    },
+  },
 ];
 
 /**
